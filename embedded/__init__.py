@@ -1,0 +1,1 @@
+"""The embedded AWS stack: moto for the AWS APIs, plus what moto leaves out."""

@@ -1,0 +1,31 @@
+"""moto in server mode on one gevent worker, the fastest mode measured here."""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+
+# AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+from gevent.pywsgi import WSGIServer  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run moto's AWS emulator.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=4566)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    app = DomainDispatcherApplication(create_backend_app)
+    server = WSGIServer((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
+    print(f"moto listening on http://{args.host}:{args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

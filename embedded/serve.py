@@ -1,0 +1,28 @@
+"""`liveinsight gateway`: serve one deployed HTTP API on a local port."""
+
+from __future__ import annotations
+
+import json
+
+import uvicorn
+
+from .gateway import Gateway
+from .settings import Settings
+from .telemetry import Telemetry
+
+
+def api_id_of(settings: Settings, stack_name: str) -> str:
+    state = json.loads(settings.stack_file(stack_name).read_text())
+    apis = [r["PhysicalResourceId"] for r in state["resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
+    if len(apis) != 1:
+        raise SystemExit(f"stack {stack_name} has {len(apis)} HTTP APIs; name one with --api-id")
+    return apis[0]
+
+
+def run(settings: Settings, stack_name: str, port: int, api_id: str | None = None) -> None:
+    gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry())
+    print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}", flush=True)
+    uvicorn.run(
+        gateway, host=settings.host, port=port, loop="uvloop", http="httptools",
+        lifespan="on", log_level="warning", access_log=False,
+    )

@@ -1,0 +1,58 @@
+"""Settings of the embedded stack, read once from the environment.
+
+Every environment variable the embedded stack reads is named here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "template.yaml"
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+@dataclass(frozen=True)
+class Settings:
+    state_dir: Path
+    region: str
+    stack_name: str
+    moto_port: int
+    gateway_port: int
+    django_port: int
+    host: str = "127.0.0.1"
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.moto_port}"
+
+    @property
+    def artifact_bucket(self) -> str:
+        return f"liveinsight-artifacts-{ACCOUNT_ID}-{self.region}"
+
+    def stack_file(self, stack_name: str) -> Path:
+        return self.state_dir / "stacks" / f"{stack_name}.json"
+
+
+def load(env: dict[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    return Settings(
+        state_dir=Path(env.get("LIVEINSIGHT_STATE_DIR", ROOT / ".liveinsight")),
+        region=env.get("AWS_DEFAULT_REGION", env.get("AWS_REGION", "us-east-1")),
+        stack_name=env.get("LIVEINSIGHT_STACK", "liveinsight"),
+        moto_port=int(env.get("LIVEINSIGHT_MOTO_PORT", "4566")),
+        gateway_port=int(env.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
+        django_port=int(env.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
+    )
+
+
+def aws_env(settings: Settings) -> dict[str, str]:
+    """The standard boto3 configuration that points every client at the emulator."""
+    return {
+        "AWS_ENDPOINT_URL": settings.endpoint_url,
+        "AWS_DEFAULT_REGION": settings.region,
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+    }
