@@ -109,6 +109,7 @@ class Gateway:
             return
         started = time.perf_counter()
         status, headers, body, integration_ms = await self._handle(scope, receive)
+        headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         self._record(status, (time.perf_counter() - started) * 1000, integration_ms)
@@ -270,7 +271,8 @@ def _response(result: Any) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         return 200, _json_type(), orjson.dumps(result)
     try:
         status = int(result["statusCode"])
-        headers = [(k.lower().encode(), str(v).encode()) for k, v in (result.get("headers") or {}).items()]
+        headers = [(k.lower().encode(), str(v).encode()) for k, v in (result.get("headers") or {}).items()
+                   if k.lower() != "content-length"]
         headers += [(b"set-cookie", str(c).encode()) for c in result.get("cookies") or []]
         body = result.get("body") or ""
         raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()

@@ -20,7 +20,7 @@ def api_id_of(settings: Settings, stack_name: str) -> str:
 
 
 def run(settings: Settings, stack_name: str, port: int, api_id: str | None = None) -> None:
-    gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry())
+    gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry(), settings.queue_timeout)
     print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}", flush=True)
     uvicorn.run(
         gateway, host=settings.host, port=port, loop="uvloop", http="httptools",

@@ -22,6 +22,7 @@ class Settings:
     moto_port: int
     gateway_port: int
     django_port: int
+    queue_timeout: float = 1.0
     host: str = "127.0.0.1"
 
     @property
@@ -45,6 +46,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         moto_port=int(env.get("LIVEINSIGHT_MOTO_PORT", "4566")),
         gateway_port=int(env.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
         django_port=int(env.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
+        # How long an invocation waits for a free worker before it is throttled.
+        queue_timeout=float(env.get("LIVEINSIGHT_QUEUE_TIMEOUT", "1.0")),
     )
 
 

@@ -62,7 +62,7 @@ class Worker:
         self.writer.close()
 
 
-@dataclass
+@dataclass(eq=False)
 class Function:
     """One deployed function and its execution environments."""
 

@@ -1,0 +1,40 @@
+"""Settings shared by every environment. Each variable is documented in .env.example."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PROJECT_DIR = BASE_DIR.parent
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.staticfiles",
+    "dashboard",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "config.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+ASGI_APPLICATION = "config.asgi.application"
+DATABASES: dict = {}
+STATIC_URL = "static/"
+USE_TZ = True
+TIME_ZONE = "UTC"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Where the embedded deploy writes stack outputs, and which stack to read.
+LIVEINSIGHT_STATE_DIR = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", PROJECT_DIR / ".liveinsight"))
+LIVEINSIGHT_STACK = os.environ.get("LIVEINSIGHT_STACK", "liveinsight")

@@ -1,0 +1,7 @@
+from .common import *  # noqa: F403
+
+if not SECRET_KEY:  # noqa: F405
+    raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True

@@ -1,0 +1,191 @@
+"""`liveinsight up|down|status`: run the whole embedded stack as child processes."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from . import deploy, ports
+from .settings import ROOT, TEMPLATE, Settings, aws_env
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    port: int
+    variable: str
+    what: str
+    command: list[str]
+    health: Callable[[], bool]
+
+
+def parts(settings: Settings) -> list[Part]:
+    py, host = sys.executable, settings.host
+    return [
+        Part("moto", settings.moto_port, "LIVEINSIGHT_MOTO_PORT", "moto (the AWS emulator)",
+             [py, "-m", "embedded.motoserver", "--host", host, "--port", str(settings.moto_port)],
+             lambda: ports.http_ok(f"{settings.endpoint_url}/")),
+        Part("gateway", settings.gateway_port, "LIVEINSIGHT_GATEWAY_PORT", "the API Gateway data plane",
+             [py, "-m", "embedded.cli", "gateway", "--stack", settings.stack_name,
+              "--port", str(settings.gateway_port)],
+             lambda: ports.listening(host, settings.gateway_port)),
+        Part("django", settings.django_port, "LIVEINSIGHT_DJANGO_PORT", "the Django dashboard",
+             [py, "-m", "uvicorn", "config.asgi:application", "--app-dir", str(ROOT / "django_app"),
+              "--host", host, "--port", str(settings.django_port), "--no-access-log", "--lifespan", "off"],
+             lambda: ports.http_ok(f"http://{host}:{settings.django_port}/healthz")),
+    ]
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    return {**os.environ, **aws_env(settings), "LIVEINSIGHT_STATE_DIR": str(settings.state_dir),
+            "LIVEINSIGHT_STACK": settings.stack_name, "PYTHONUNBUFFERED": "1"}
+
+
+def _detach_child() -> None:
+    """Run in the child: own process group (Ctrl-C reaches only the supervisor, which
+    stops the parts in order), and die with the supervisor even if it is killed."""
+    os.setpgrp()
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _stream(name: str, process: subprocess.Popen[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        print(f"{name:<8}| {line.rstrip()}", flush=True)
+
+
+class Stack:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.children: list[tuple[Part, subprocess.Popen[str]]] = []
+
+    def start(self) -> None:
+        all_parts = parts(self.settings)
+        for part in all_parts:
+            ports.ensure_free(self.settings.host, part.port, part.what, part.variable)
+        env = child_env(self.settings)
+        os.environ.update(aws_env(self.settings))
+        for part in all_parts:
+            if part.name == "gateway":
+                started = time.monotonic()
+                deploy.deploy(self.settings, TEMPLATE, self.settings.stack_name)
+                print(f"deploy  | stack {self.settings.stack_name} deployed in "
+                      f"{time.monotonic() - started:.1f} s", flush=True)
+            process = subprocess.Popen(part.command, cwd=ROOT, env=env, text=True,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       preexec_fn=_detach_child)
+            self.children.append((part, process))
+            threading.Thread(target=_stream, args=(part.name, process), daemon=True).start()
+            ports.wait_until(lambda: part.health() or process.poll() is not None, 60, part.what)
+            if process.poll() is not None:
+                raise RuntimeError(f"{part.what} exited with code {process.returncode}")
+
+    def failed(self) -> Part | None:
+        return next((part for part, p in self.children if p.poll() is not None), None)
+
+    def stop(self) -> None:
+        for _, process in reversed(self.children):
+            if process.poll() is None:
+                process.terminate()
+        for _, process in reversed(self.children):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def banner(settings: Settings) -> str:
+    host = settings.host
+    return "\n".join([
+        "LiveInsight is up:",
+        f"  ingest API   POST http://{host}:{settings.gateway_port}/events",
+        f"  dashboard    http://{host}:{settings.django_port}/",
+        f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",
+        "Stop with Ctrl-C.",
+    ])
+
+
+def up(settings: Settings) -> int:
+    stack = Stack(settings)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stack.start()
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        print(banner(settings), flush=True)
+        while not stopping.wait(0.5):
+            failed = stack.failed()
+            if failed:
+                print(f"{failed.what} stopped unexpectedly; shutting down", flush=True)
+                return 1
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    except (ports.PortInUse, TimeoutError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        stack.stop()
+        print("LiveInsight stopped.", flush=True)
+
+
+def _pid_file(settings: Settings):  # type: ignore[no-untyped-def]
+    return settings.state_dir / "up.pid"
+
+
+def up_detached(settings: Settings) -> int:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    log = settings.state_dir / "up.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up"], cwd=ROOT,
+                                   env=child_env(settings), stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    _pid_file(settings).write_text(str(process.pid))
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            print(log.read_text()[-3000:], file=sys.stderr)
+            _pid_file(settings).unlink(missing_ok=True)
+            return 1
+        if "LiveInsight is up" in log.read_text():
+            print(banner(settings).replace("Stop with Ctrl-C.", "Stop with `liveinsight down`."))
+            print(f"Log: {log}")
+            return 0
+        time.sleep(0.2)
+    print("the stack did not come up within 180 s; see " + str(log), file=sys.stderr)
+    return 1
+
+
+def status(settings: Settings) -> int:
+    healthy = True
+    for part in parts(settings):
+        ok = part.health()
+        healthy &= ok
+        print(f"{part.name:<8} {'up  ' if ok else 'down'}  port {part.port}")
+    return 0 if healthy else 1
+
+
+def down(settings: Settings) -> int:
+    pid_file = _pid_file(settings)
+    if not pid_file.exists():
+        print("LiveInsight is not running (no detached stack).")
+        return 0
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(150):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    pid_file.unlink(missing_ok=True)
+    print("LiveInsight stopped.")
+    return 0

@@ -1,0 +1,80 @@
+"""`liveinsight up --detach`, `status` and `down`, as a script would use them."""
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from embedded.settings import ROOT
+
+from .conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def run(args, env, timeout=240):
+    return subprocess.run([sys.executable, "-m", "embedded.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def env(tmp_path):
+    ports = {"LIVEINSIGHT_MOTO_PORT": free_port(), "LIVEINSIGHT_GATEWAY_PORT": free_port(),
+             "LIVEINSIGHT_DJANGO_PORT": free_port()}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LIVEINSIGHT_"))}
+    return {**base, "LIVEINSIGHT_STATE_DIR": str(tmp_path), **{k: str(v) for k, v in ports.items()}}
+
+
+def test_port_already_taken_gives_a_clear_error(env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(env["LIVEINSIGHT_GATEWAY_PORT"])))
+        taken.listen()
+
+        result = run(["up"], env, timeout=60)
+
+    assert result.returncode == 1
+    port = env["LIVEINSIGHT_GATEWAY_PORT"]
+    assert f"port {port} on 127.0.0.1 is already in use; the API Gateway data plane wanted it" in result.stderr
+    assert "LIVEINSIGHT_GATEWAY_PORT" in result.stderr
+
+
+def test_up_detach_status_down(env):
+    started = run(["up", "--detach"], env)
+    try:
+        assert started.returncode == 0, started.stderr
+        assert f"POST http://127.0.0.1:{env['LIVEINSIGHT_GATEWAY_PORT']}/events" in started.stdout
+
+        status = run(["status"], env)
+        assert status.returncode == 0
+        assert [line.split()[1] for line in status.stdout.splitlines()] == ["up", "up", "up"]
+
+        ingest = requests.post(f"http://127.0.0.1:{env['LIVEINSIGHT_GATEWAY_PORT']}/events", timeout=15,
+                               json={"event_id": "cli-up", "type": "page_view", "site_id": "demo"})
+        assert ingest.status_code == 200
+        page = requests.get(f"http://127.0.0.1:{env['LIVEINSIGHT_DJANGO_PORT']}/", timeout=10)
+        assert page.status_code == 200 and "liveinsight-events" in page.text
+    finally:
+        stopped = run(["down"], env)
+
+    assert stopped.returncode == 0
+    assert run(["status"], env).returncode == 1
+
+
+def test_ctrl_c_stops_every_part(env):
+    process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if "Stop with Ctrl-C." in line:
+            break
+
+    process.send_signal(subprocess.signal.SIGINT)
+    rest = process.communicate(timeout=30)[0]
+
+    assert process.returncode == 0
+    assert "LiveInsight stopped." in rest
+    assert run(["status"], env).returncode == 1

@@ -1,0 +1,55 @@
+import pytest
+
+from embedded import template
+from embedded.intrinsics import TemplateError
+from embedded.settings import TEMPLATE
+
+
+def expanded():
+    sam = template.load(TEMPLATE)
+    sam["Resources"]["IngestFunction"]["Properties"]["CodeUri"] = "s3://bucket/key.zip"
+    return template.expand(sam, template.parameter_values(sam, {}), "us-east-1")
+
+
+def test_the_sam_transform_gives_every_resource_type_the_embedded_target_provisions():
+    from embedded.resources import PROVISIONERS
+
+    types = {r["Type"] for r in expanded()["Resources"].values()}
+
+    assert types <= set(PROVISIONERS)
+    assert {"AWS::ApiGatewayV2::Api", "AWS::CloudWatch::Alarm", "AWS::Lambda::Function"} <= types
+
+
+def test_cors_origins_reach_the_api_as_a_list():
+    api = expanded()["Resources"]["HttpApi"]["Properties"]["Body"]
+
+    assert api["x-amazon-apigateway-cors"]["allowOrigins"] == ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+def test_creation_order_puts_dependencies_first():
+    resources = expanded()["Resources"]
+    order = template.creation_order(resources)
+
+    assert order.index("IngestFunctionRole") < order.index("IngestFunction") < order.index("HttpApi")
+    assert order.index("HttpApi") < order.index("HttpApiApiGatewayDefaultStage")
+
+
+def test_parameters_are_typed_and_checked():
+    sam = template.load(TEMPLATE)
+
+    values = template.parameter_values(sam, {"IngestReservedConcurrency": "7", "CorsAllowOrigins": "x, y"})
+
+    assert values["IngestReservedConcurrency"] == 7
+    assert values["CorsAllowOrigins"] == ["x", "y"]
+    with pytest.raises(TemplateError, match="not one of"):
+        template.parameter_values(sam, {"LogRetentionDays": "2"})
+    with pytest.raises(TemplateError, match="unknown parameters: Nope"):
+        template.parameter_values(sam, {"Nope": "1"})
+
+
+def test_template_passes_cfn_lint():
+    from cfnlint.api import lint_all
+
+    problems = [m for m in lint_all(TEMPLATE.read_text()) if m.rule.id[0] in "EW"]
+
+    assert problems == []
