@@ -14,7 +14,7 @@ $(STAMP): requirements.txt pyproject.toml
 up: $(STAMP)
 	$(VENV)/bin/liveinsight up
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml
 	$(PY) -m pytest
 

@@ -11,7 +11,7 @@ import base64
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -160,7 +160,7 @@ class Gateway:
             status, out_headers, out_body = _response(outcome.result)
         if cors:
             out_headers = [h for h in out_headers if not h[0].startswith(b"access-control-")]
-            if cors.allows(origin):
+            if origin and cors.allows(origin):
                 out_headers += cors.response(origin)
         return status, base + out_headers, out_body, integration_ms
 
@@ -235,7 +235,7 @@ def _event(scope: dict[str, Any], headers: dict[str, str], body: bytes, route_ke
             "requestId": request_id,
             "routeKey": route_key,
             "stage": "$default",
-            "time": datetime.fromtimestamp(now, timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "time": datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(now * 1000),
         },
         "isBase64Encoded": False,

@@ -7,12 +7,20 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+import socket  # noqa: E402
 
 # AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from gevent.pywsgi import WSGIServer  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+
+
+class Server(WSGIServer):
+    def handle(self, sock, address):  # type: ignore[no-untyped-def]
+        # Without this, headers and body written apart meet delayed ACKs: 40 ms a request.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().handle(sock, address)
 
 
 def main() -> None:
@@ -22,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = DomainDispatcherApplication(create_backend_app)
-    server = WSGIServer((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
+    server = Server((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
     print(f"moto listening on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()
 

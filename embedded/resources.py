@@ -7,7 +7,8 @@ Each function takes (stack, logical id, resolved properties) and answers
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .aws import client
 from .intrinsics import TemplateError

@@ -6,6 +6,7 @@ Every environment variable the embedded stack reads is named here.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,17 +38,17 @@ class Settings:
         return self.state_dir / "stacks" / f"{stack_name}.json"
 
 
-def load(env: dict[str, str] | None = None) -> Settings:
-    env = os.environ if env is None else env
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    source: Mapping[str, str] = os.environ if env is None else env
     return Settings(
-        state_dir=Path(env.get("LIVEINSIGHT_STATE_DIR", ROOT / ".liveinsight")),
-        region=env.get("AWS_DEFAULT_REGION", env.get("AWS_REGION", "us-east-1")),
-        stack_name=env.get("LIVEINSIGHT_STACK", "liveinsight"),
-        moto_port=int(env.get("LIVEINSIGHT_MOTO_PORT", "4566")),
-        gateway_port=int(env.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
-        django_port=int(env.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
+        state_dir=Path(source.get("LIVEINSIGHT_STATE_DIR", ROOT / ".liveinsight")),
+        region=source.get("AWS_DEFAULT_REGION", source.get("AWS_REGION", "us-east-1")),
+        stack_name=source.get("LIVEINSIGHT_STACK", "liveinsight"),
+        moto_port=int(source.get("LIVEINSIGHT_MOTO_PORT", "4566")),
+        gateway_port=int(source.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
+        django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
         # How long an invocation waits for a free worker before it is throttled.
-        queue_timeout=float(env.get("LIVEINSIGHT_QUEUE_TIMEOUT", "1.0")),
+        queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "1.0")),
     )
 
 

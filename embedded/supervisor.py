@@ -9,8 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import deploy, ports
 from .settings import ROOT, TEMPLATE, Settings, aws_env
@@ -83,7 +83,7 @@ class Stack:
                                        preexec_fn=_detach_child)
             self.children.append((part, process))
             threading.Thread(target=_stream, args=(part.name, process), daemon=True).start()
-            ports.wait_until(lambda: part.health() or process.poll() is not None, 60, part.what)
+            ports.wait_until(lambda p=part, c=process: p.health() or c.poll() is not None, 60, part.what)
             if process.poll() is not None:
                 raise RuntimeError(f"{part.what} exited with code {process.returncode}")
 

@@ -9,9 +9,10 @@ import struct
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 
@@ -78,7 +79,7 @@ class Function:
     async def invoke(self, event: Any) -> Outcome:
         try:
             worker, cold = await self._acquire()
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
             error = {"errorType": "Runtime.InitError", "errorMessage": "the execution environment failed to start"}
             return Outcome("error", error=error, cold=True)
         if worker is None:
@@ -91,7 +92,7 @@ class Function:
                 worker.call({"request_id": request_id, "event": event, "deadline_ms": int(deadline * 1000)}),
                 timeout=max(0.0, deadline - time.time()),
             )
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError) as exc:
             timed_out = isinstance(exc, asyncio.TimeoutError)
             await self._discard(worker, request_id, timed_out)
             kind = "timeout" if timed_out else "error"
@@ -113,7 +114,7 @@ class Function:
             if not ready():
                 try:
                     await asyncio.wait_for(self._freed.wait_for(ready), self.queue_timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return None, False
             if self.idle:
                 return self.idle.pop(), False
@@ -172,7 +173,7 @@ class Function:
         worker = Worker(process, reader, writer, stream)
         try:  # the worker says so once its handler is imported
             await asyncio.wait_for(reader.readexactly(4), INIT_TIMEOUT)
-        except (asyncio.TimeoutError, asyncio.IncompleteReadError):
+        except (TimeoutError, asyncio.IncompleteReadError):
             worker.kill()
             raise
         return worker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -13,10 +14,10 @@ class Config:
     max_batch: int = 50
 
 
-def from_env(env: dict[str, str] | None = None) -> Config:
-    env = os.environ if env is None else env
+def from_env(env: Mapping[str, str] | None = None) -> Config:
+    source: Mapping[str, str] = os.environ if env is None else env
     return Config(
-        events_table=env["EVENTS_TABLE"],
-        max_body_bytes=int(env.get("MAX_BODY_BYTES", "65536")),
-        max_batch=int(env.get("MAX_BATCH", "50")),
+        events_table=source["EVENTS_TABLE"],
+        max_body_bytes=int(source.get("MAX_BODY_BYTES", "65536")),
+        max_batch=int(source.get("MAX_BATCH", "50")),
     )

@@ -1,7 +1,7 @@
 """Function logs reach CloudWatch Logs; EMF and service metrics reach CloudWatch."""
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -25,7 +25,7 @@ def log_messages(stack, group):
 
 
 def metric_sum(stack, namespace, name, dims):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     points = stack.client("cloudwatch").get_metric_statistics(
         Namespace=namespace, MetricName=name, Dimensions=[{"Name": k, "Value": v} for k, v in dims.items()],
         StartTime=now - timedelta(minutes=10), EndTime=now + timedelta(minutes=1),
