@@ -9,11 +9,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from boto3.dynamodb.types import TypeSerializer
+
 from . import package, template
 from .aws import client
 from .intrinsics import Scope, resolve
 from .resources import provision
 from .settings import ACCOUNT_ID, Settings
+
+_serialize = TypeSerializer().serialize
 
 
 def deploy(
@@ -51,9 +55,19 @@ def deploy(
         scope.refs[logical_id] = ref
         scope.attrs[logical_id] = attrs
         physical[logical_id] = {"Type": resource["Type"], "PhysicalResourceId": ref}
+    seed(sam, scope)
     outputs = {name: str(resolve(o["Value"], scope)) for name, o in cfn.get("Outputs", {}).items()}
     save(settings, stack_name, {"outputs": outputs, "resources": physical, "deployed_at": time.time()})
     return outputs
+
+
+def seed(sam: dict[str, Any], scope: Scope) -> None:
+    """Write the template's `Metadata.LiveInsight.SeedItems` into their tables."""
+    seeds = sam.get("Metadata", {}).get("LiveInsight", {}).get("SeedItems", {})
+    ddb = client("dynamodb")
+    for logical_id, items in seeds.items():
+        for item in items:
+            ddb.put_item(TableName=scope.refs[logical_id], Item={k: _serialize(v) for k, v in item.items()})
 
 
 def upload(settings: Settings, zip_path: Path) -> str:

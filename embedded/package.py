@@ -24,24 +24,35 @@ _SKIP = ("__pycache__", ".pyc", ".dist-info/RECORD", "/bin/", "/.complete")
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
-        name: r["Properties"]
+        name: r
         for name, r in template.get("Resources", {}).items()
         if r["Type"] == "AWS::Serverless::Function" and isinstance(r["Properties"].get("CodeUri"), str)
     }
 
 
 def build_all(template: dict[str, Any], template_dir: Path) -> dict[str, Path]:
-    """Build every local CodeUri of the template; answers logical id -> zip path."""
-    return {
-        name: build(template_dir / props["CodeUri"], BUILD_DIR / f"{name}.zip")
-        for name, props in functions(template).items()
-        if not props["CodeUri"].startswith("s3://")
-    }
+    """Build every local CodeUri of the template; answers logical id -> zip path.
+
+    `Metadata: {LiveInsight: {Include: [dir, ...]}}` on a function adds those
+    directories (relative to the template) to the zip's root under their own names.
+    """
+    built = {}
+    for name, resource in functions(template).items():
+        code_uri = resource["Properties"]["CodeUri"]
+        if code_uri.startswith("s3://"):
+            continue
+        include = resource.get("Metadata", {}).get("LiveInsight", {}).get("Include", [])
+        built[name] = build(template_dir / code_uri, BUILD_DIR / f"{name}.zip",
+                            [template_dir / path for path in include])
+    return built
 
 
-def build(source: Path, target: Path) -> Path:
+def build(source: Path, target: Path, include: list[Path] | None = None) -> Path:
     source = source.resolve()
     files = _files(source, source)
+    for extra in include or []:
+        extra = extra.resolve()
+        files += _files(extra, extra.parent)
     requirements = source / "requirements.txt"
     if requirements.exists():
         deps = _dependencies(requirements)

@@ -1,39 +1,198 @@
-"""Plain functions that validate a request body and store its events."""
+"""Ingest one request: validate, enrich, store each event once, update sessions and counters.
+
+Everything here is plain functions over a `Store`, so it runs with no AWS at all.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from . import enrich, protocol, rollups, sessions
 from .config import Config
+from .errors import Forbidden, Unavailable
+from .sessions import Session
 
-REQUIRED = ("event_id", "type", "site_id")
-
-
-class InvalidBody(ValueError):
-    pass
+SEEN_KEEP_MS = 6 * 3600 * 1000  # how long an event id is remembered for deduplication
 
 
-def parse(body: str, settings: Config) -> list[dict[str, Any]]:
-    if len(body.encode()) > settings.max_body_bytes:
-        raise InvalidBody(f"body is larger than {settings.max_body_bytes} bytes")
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise InvalidBody("body is not valid JSON") from None
-    events = data.get("events") if isinstance(data, dict) and "events" in data else [data]
-    if not isinstance(events, list) or not events or len(events) > settings.max_batch:
-        raise InvalidBody(f"expected one event or a batch of 1 to {settings.max_batch} events")
-    for index, event in enumerate(events):
-        if not isinstance(event, dict):
-            raise InvalidBody(f"event {index} is not an object")
-        missing = [f for f in REQUIRED if not isinstance(event.get(f), str) or not event.get(f)]
-        if missing:
-            raise InvalidBody(f"event {index} lacks {', '.join(missing)}")
-    return events
+class Conflict(Exception):
+    """Another writer changed a session between our read and our write."""
 
 
-def store(events: list[dict[str, Any]], received_at: int, table: Any) -> None:
-    with table.batch_writer(overwrite_by_pkeys=["event_id"]) as batch:
-        for event in events:
-            batch.put_item(Item={**event, "received_at": received_at})
+@dataclass
+class Request:
+    body: str | bytes
+    origin: str | None
+    user_agent: str
+    received_at: int  # ms since the epoch
+
+
+@dataclass
+class Result:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    stored: list[dict[str, Any]] = field(default_factory=list)
+
+    def body(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+@dataclass
+class Update:
+    """One UpdateItem: counters to ADD, attributes to SET and to REMOVE."""
+
+    adds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    sets: dict[str, Any] = field(default_factory=dict)
+    removes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """What one atomic commit writes: session states and item updates."""
+
+    puts: list[dict[str, Any]] = field(default_factory=list)
+    updates: dict[tuple[str, str, Any], Update] = field(default_factory=lambda: defaultdict(Update))
+
+
+class Store(Protocol):
+    def sites(self, site_ids: set[str]) -> dict[str, dict[str, Any]]: ...
+    def put_events(self, records: list[dict[str, Any]]) -> None: ...
+    def load(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[dict[str, Any], int]]: ...
+    def commit(self, plan: Plan) -> None: ...
+
+
+def ingest(request: Request, store: Store, config: Config) -> Result:
+    events = protocol.parse(request.body, config.max_body_bytes)
+    valid, rejected = protocol.check(events)
+    result = Result(rejected=rejected)
+    if not valid:
+        return result
+    _check_sites({e["site_id"] for _, e in valid}, request.origin, store)
+    ua = enrich.agent(request.user_agent)
+    records, seen_ids = [], set()
+    for _, event in valid:
+        if event["event_id"] in seen_ids:
+            result.duplicates += 1
+            continue
+        seen_ids.add(event["event_id"])
+        records.append(enrich.record(event, ua, request.received_at, config.max_skew_s * 1000))
+    store.put_events([_with_expiry(r, config) for r in records])
+    result.duplicates += _count_sessions(records, request.received_at, store, config)
+    result.accepted = len(valid)
+    result.stored = records
+    return result
+
+
+def _check_sites(site_ids: set[str], origin: str | None, store: Store) -> None:
+    known = store.sites(site_ids)
+    for site_id in sorted(site_ids):
+        site = known.get(site_id)
+        if site is None:
+            raise Forbidden(f"unknown site {site_id!r}")
+        if origin is not None and origin not in site.get("allowed_origins", []):
+            raise Forbidden(f"origin {origin!r} is not allowed for site {site_id!r}")
+
+
+def _with_expiry(rec: dict[str, Any], config: Config) -> dict[str, Any]:
+    return {**rec, "expires_at": rec["received_at"] // 1000 + config.event_retention_days * 86400}
+
+
+def session_key(rec: dict[str, Any]) -> tuple[str, str]:
+    return rec["site_id"], f"{rec['visitor_id']}#{rec['session_id']}"
+
+
+MAX_ACTIONS = 100  # TransactWriteItems' limit
+
+
+def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, config: Config) -> int:
+    """Fold the records into their sessions and counters, once each; answers how many were repeats.
+
+    Each commit is atomic; a batch too big for one transaction is split, which is
+    safe because every event is deduplicated on its own and sessions do not depend on order.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for rec in sorted(records, key=session_key):
+        groups[session_key(rec)].append(rec)
+    for _ in range(config.commit_attempts):
+        states = store.load(list(groups))
+        plan, repeats = build_plan(groups, states, now, config)
+        if len(plan.puts) + len(plan.updates) > MAX_ACTIONS and len(records) > 1:
+            half = len(records) // 2
+            ordered = sorted(records, key=session_key)
+            return (_count_sessions(ordered[:half], now, store, config)
+                    + _count_sessions(ordered[half:], now, store, config))
+        try:
+            store.commit(plan)
+            return repeats
+        except Conflict:
+            continue
+    raise Unavailable("sessions are busy; retry", retry_after=1)
+
+
+def build_plan(
+    groups: dict[tuple[str, str], list[dict[str, Any]]],
+    states: dict[tuple[str, str], tuple[dict[str, Any], int]],
+    now: int,
+    config: Config,
+) -> tuple[Plan, int]:
+    plan, repeats = Plan(), 0
+    timeout_ms = config.session_timeout_s * 1000
+    per_site: dict[str, rollups.Deltas] = defaultdict(rollups.new_deltas)
+    for (site_id, key), records in groups.items():
+        state, version = states.get((site_id, key), ({"sessions": [], "seen": {}, "active": []}, 0))
+        seen = {k: v for k, v in state["seen"].items() if v >= now - SEEN_KEEP_MS}
+        fresh = [r for r in records if r["event_id"] not in seen]
+        repeats += len(records) - len(fresh)
+        if not fresh:
+            continue
+        before = [Session.from_dict(s) for s in state["sessions"]]
+        after = sessions.apply(before, fresh, timeout_ms)
+        rollups.event_deltas(fresh, per_site[site_id])
+        rollups.session_deltas(before, after, per_site[site_id])
+        seen.update({r["event_id"]: now for r in fresh})
+        client_sid = records[0]["session_id"]
+        active = _active_entries(plan, site_id, key, client_sid, after, state["active"], now, config)
+        plan.puts.append({
+            "site_id": site_id, "session_key": key, "version": version + 1, "expected": version,
+            "state": {"sessions": [s.to_dict() for s in after], "seen": seen, "active": active},
+            "visitor_id": records[0]["visitor_id"], "last": max(s.last for s in after),
+            "expires_at": now // 1000 + config.event_retention_days * 86400,
+        })
+    for site_id, deltas in per_site.items():
+        for m, counters in deltas.items():
+            if not any(counters.values()):
+                continue
+            update = plan.updates[("stats", f"{site_id}#m#{m}", None)]
+            for name, amount in counters.items():
+                update.adds[name] += amount
+            update.sets["expires_at"] = m * 60 + config.stats_retention_days * 86400
+    return plan, repeats
+
+
+def _active_entries(plan: Plan, site_id: str, key: str, client_sid: str, after: list[Session],
+                    previous: list[list[Any]], now: int, config: Config) -> list[list[Any]]:
+    """Keep each live session in exactly one ActiveSessions bucket: the minute of its last event."""
+    wanted: dict[tuple[str, int, str], str] = {}
+    for s in after:
+        if s.bot or s.last < now - config.active_window_s * 1000:
+            continue
+        sid = sessions.session_id(client_sid, s)
+        shard = zlib.crc32(sid.encode()) % config.active_shards
+        wanted[(f"{site_id}#{sessions.minute(s.last)}", shard, sid)] = json.dumps({
+            "sid": sid, "visitor": key.split("#", 1)[0], "start": s.start, "last": s.last,
+            "page": s.exit, "entry": s.entry, "pageviews": s.pageviews, "src": s.src,
+            "device": s.device, "browser": s.browser, "os": s.os,
+        }, separators=(",", ":"))
+    for pk, shard, sid in previous:
+        if (pk, shard, sid) not in wanted:
+            plan.updates[("active", pk, shard)].removes.add(sid)
+    for (pk, shard, sid), summary in wanted.items():
+        update = plan.updates[("active", pk, shard)]
+        update.sets[sid] = summary
+        update.sets["expires_at"] = int(pk.rsplit("#", 1)[1]) * 60 + config.active_window_s + 120
+    return [list(k) for k in wanted]

@@ -59,6 +59,11 @@ def handler(monkeypatch):
         monkeypatch.setenv("SESSIONS_TABLE", names["SessionsTable"])
         monkeypatch.setenv("ACTIVE_SESSIONS_TABLE", names["ActiveSessionsTable"])
         monkeypatch.setenv("SITES_TABLE", names["SitesTable"])
+        monkeypatch.setenv("STATS_TABLE", names["StatsTable"])
+        ddb.put_item(TableName=names["SitesTable"], Item={
+            "site_id": {"S": "demo"},
+            "allowed_origins": {"L": [{"S": "http://localhost:8000"}, {"S": "http://127.0.0.1:8000"}]},
+        })
         monkeypatch.syspath_prepend(str(ROOT / "lambda_src"))
         for module in [m for m in sys.modules if m == "ingest" or m.startswith("ingest.")]:
             del sys.modules[module]

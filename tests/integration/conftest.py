@@ -17,6 +17,7 @@ import requests
 from embedded import deploy, ports
 from embedded.settings import ROOT, Settings, aws_env
 from embedded.supervisor import Stack, child_env
+from tests.ingest_support import BROWSER_UA
 
 PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
 
@@ -38,9 +39,10 @@ class Running:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
                             aws_access_key_id="testing", aws_secret_access_key="testing")
 
-    def post(self, body: Any, **kwargs: Any) -> requests.Response:
+    def post(self, body: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        return requests.post(f"{self.api}/events", data=data, timeout=15, **kwargs)
+        headers = {"user-agent": BROWSER_UA, "content-type": "text/plain", **(headers or {})}
+        return requests.post(f"{self.api}/events", data=data, headers=headers, timeout=15, **kwargs)
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,13 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
 
 from embedded.settings import ROOT
+from tests.ingest_support import BROWSER_UA, event
 
 from .conftest import free_port
 
@@ -52,7 +54,7 @@ def test_up_detach_status_down(env):
         assert [line.split()[1] for line in status.stdout.splitlines()] == ["up", "up", "up"]
 
         ingest = requests.post(f"http://127.0.0.1:{env['LIVEINSIGHT_GATEWAY_PORT']}/events", timeout=15,
-                               json={"event_id": "cli-up", "type": "page_view", "site_id": "demo"})
+                               json=event("page_view", int(time.time() * 1000)), headers={"user-agent": BROWSER_UA})
         assert ingest.status_code == 200
         page = requests.get(f"http://127.0.0.1:{env['LIVEINSIGHT_DJANGO_PORT']}/", timeout=10)
         assert page.status_code == 200 and "liveinsight-events" in page.text

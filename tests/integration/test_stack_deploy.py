@@ -1,9 +1,12 @@
 """`liveinsight deploy --target embedded` provisions what moto's CloudFormation skips, and is repeatable."""
 
+import time
+
 import pytest
 
 from embedded import deploy, template
 from embedded.settings import TEMPLATE
+from tests.ingest_support import event
 
 pytestmark = pytest.mark.integration
 
@@ -69,4 +72,4 @@ def test_deploying_twice_changes_nothing(stack):
     after = stack.client("apigatewayv2").get_apis()["Items"]
     assert outputs == stack.outputs
     assert len(after) == len(before)
-    assert stack.post({"event_id": "after-redeploy", "type": "page_view", "site_id": "demo"}).status_code == 200
+    assert stack.post(event("page_view", int(time.time() * 1000))).status_code == 200

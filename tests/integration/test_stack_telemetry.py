@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from tests.ingest_support import event
+
 pytestmark = pytest.mark.integration
 
 
@@ -66,8 +68,7 @@ def test_emf_lines_become_cloudwatch_metrics(stack):
 
 
 def test_ingest_metrics_logs_and_service_metrics_are_recorded(stack):
-    event = {"event_id": "metrics-check", "type": "page_view", "site_id": "demo"}
-    assert stack.post(event).status_code == 200
+    assert stack.post(event("page_view", int(time.time() * 1000))).status_code == 200
     function = stack.outputs["IngestFunctionName"]
     api_id = stack.outputs["HttpApiId"]
 
