@@ -22,11 +22,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def embedded_stack() -> Iterator[Settings]:
+def embedded_stack(parameters: dict[str, str] | None = None) -> Iterator[Settings]:
     with tempfile.TemporaryDirectory() as state:
         settings = Settings(state_dir=Path(state), region="us-east-1", stack_name="liveinsight",
                             moto_port=free_port(), gateway_port=free_port(), django_port=free_port())
-        stack = Stack(settings)
+        stack = Stack(settings, parameters)
         try:
             stack.start()
             yield settings

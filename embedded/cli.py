@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
 
     up = commands.add_parser("up", help="run the whole embedded stack")
     up.add_argument("--detach", action="store_true", help="run in the background; stop with `down`")
+    up.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                    help="template parameter override; repeatable")
     commands.add_parser("down", help="stop a detached stack")
     commands.add_parser("status", help="show which parts of the stack are healthy")
 
@@ -41,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "up":
         from . import supervisor
-        return supervisor.up_detached(settings) if args.detach else supervisor.up(settings)
+        parameters = dict(p.split("=", 1) for p in args.parameter)
+        return (supervisor.up_detached(settings, parameters) if args.detach
+                else supervisor.up(settings, parameters))
     if args.command == "down":
         from . import supervisor
         return supervisor.down(settings)

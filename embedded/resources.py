@@ -108,7 +108,7 @@ def lambda_function(stack: str, logical_id: str, props: dict[str, Any]) -> Resul
         "Timeout": int(props.get("Timeout", 3)),
         "MemorySize": int(props.get("MemorySize", 128)),
         "Description": props.get("Description", ""),
-        "Environment": props.get("Environment", {"Variables": {}}),
+        "Environment": {"Variables": {k: str(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}},
     }
     code = props["Code"]
     try:

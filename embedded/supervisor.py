@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import deploy, ports
+from .intrinsics import TemplateError
 from .settings import ROOT, TEMPLATE, Settings, aws_env
 
 
@@ -62,8 +63,8 @@ def _stream(name: str, process: subprocess.Popen[str]) -> None:
 
 
 class Stack:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, parameters: dict[str, str] | None = None) -> None:
+        self.settings, self.parameters = settings, parameters or {}
         self.children: list[tuple[Part, subprocess.Popen[str]]] = []
 
     def start(self) -> None:
@@ -75,7 +76,7 @@ class Stack:
         for part in all_parts:
             if part.name == "gateway":
                 started = time.monotonic()
-                deploy.deploy(self.settings, TEMPLATE, self.settings.stack_name)
+                deploy.deploy(self.settings, TEMPLATE, self.settings.stack_name, self.parameters)
                 print(f"deploy  | stack {self.settings.stack_name} deployed in "
                       f"{time.monotonic() - started:.1f} s", flush=True)
             process = subprocess.Popen(part.command, cwd=ROOT, env=env, text=True,
@@ -91,10 +92,10 @@ class Stack:
         return next((part for part, p in self.children if p.poll() is not None), None)
 
     def stop(self) -> None:
+        """Stop the parts in reverse order, so each can still flush to the ones it uses."""
         for _, process in reversed(self.children):
             if process.poll() is None:
                 process.terminate()
-        for _, process in reversed(self.children):
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -112,8 +113,8 @@ def banner(settings: Settings) -> str:
     ])
 
 
-def up(settings: Settings) -> int:
-    stack = Stack(settings)
+def up(settings: Settings, parameters: dict[str, str] | None = None) -> int:
+    stack = Stack(settings, parameters)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
@@ -128,7 +129,7 @@ def up(settings: Settings) -> int:
         return 0
     except KeyboardInterrupt:
         return 0
-    except (ports.PortInUse, TimeoutError, RuntimeError) as error:
+    except (ports.PortInUse, TimeoutError, RuntimeError, TemplateError) as error:
         print(f"error: {error}", file=sys.stderr, flush=True)
         return 1
     finally:
@@ -140,11 +141,12 @@ def _pid_file(settings: Settings):  # type: ignore[no-untyped-def]
     return settings.state_dir / "up.pid"
 
 
-def up_detached(settings: Settings) -> int:
+def up_detached(settings: Settings, parameters: dict[str, str] | None = None) -> int:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log = settings.state_dir / "up.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up"], cwd=ROOT,
+        extra = [f"--parameter={k}={v}" for k, v in (parameters or {}).items()]
+        process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up", *extra], cwd=ROOT,
                                    env=child_env(settings), stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     _pid_file(settings).write_text(str(process.pid))

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from typing import Any
-
-from embedded.settings import ROOT
-
-if str(ROOT / "lambda_src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "lambda_src"))
 
 T0 = 1_795_694_400_000  # 2026-11-26 12:00 UTC
 MIN = 60_000

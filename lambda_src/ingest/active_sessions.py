@@ -1,9 +1,10 @@
 """Who is active now on a site: a BatchGetItem of a fixed set of ActiveSessions keys.
 
-The ingest keeps each live session in the bucket "<site>#<minute of its last
-event>", in one of `shards` items. "Active now" reads the buckets of the last
-window's minutes, never a Scan or a Query, so its cost follows the number of
-active sessions only, not stored events or expired sessions.
+The ingest keeps each live session in exactly one bucket, "<site>#<n>" where n
+counts windows (5 minutes) since the epoch, chosen by its last event, in one of
+`shards` items (Config.active_shards). "Active now" reads the current and the
+previous window's buckets, never a Scan or a Query, so its cost follows the
+number of recently active sessions only, not stored events or expired sessions.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import json
 from typing import Any
 
 
-def keys(site_id: str, now_ms: int, window_s: int = 300, shards: int = 8) -> list[dict[str, Any]]:
-    last = now_ms // 60000
-    first = (now_ms - window_s * 1000) // 60000
-    return [{"pk": {"S": f"{site_id}#{m}"}, "shard": {"N": str(s)}}
-            for m in range(first, last + 1) for s in range(shards)]
+def bucket(site_id: str, ts_ms: int, window_s: int = 300) -> str:
+    return f"{site_id}#{ts_ms // (window_s * 1000)}"
+
+
+def keys(site_id: str, now_ms: int, window_s: int = 300, shards: int = 32) -> list[dict[str, Any]]:
+    buckets = {bucket(site_id, now_ms - window_s * 1000, window_s), bucket(site_id, now_ms, window_s)}
+    return [{"pk": {"S": b}, "shard": {"N": str(s)}} for b in sorted(buckets) for s in range(shards)]
 
 
 def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300) -> list[dict[str, Any]]:
@@ -27,7 +30,7 @@ def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300) -> l
         for name, value in item.items():
             if name in ("pk", "shard", "expires_at") or "S" not in value:
                 continue
-            summary = json.loads(value["S"])
+            summary = {"sid": name, **json.loads(value["S"])}
             if summary["last"] >= since and summary["last"] >= found.get(name, {}).get("last", -1):
                 found[name] = summary
     return sorted(found.values(), key=lambda s: s["last"], reverse=True)

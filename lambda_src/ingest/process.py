@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from . import enrich, protocol, rollups, sessions
+from . import active_sessions, enrich, protocol, rollups, sessions
 from .config import Config
 from .errors import Forbidden, Unavailable
 from .sessions import Session
@@ -176,17 +176,16 @@ def build_plan(
 
 def _active_entries(plan: Plan, site_id: str, key: str, client_sid: str, after: list[Session],
                     previous: list[list[Any]], now: int, config: Config) -> list[list[Any]]:
-    """Keep each live session in exactly one ActiveSessions bucket: the minute of its last event."""
+    """Keep each live session in exactly one ActiveSessions bucket: the window of its last event."""
     wanted: dict[tuple[str, int, str], str] = {}
     for s in after:
         if s.bot or s.last < now - config.active_window_s * 1000:
             continue
         sid = sessions.session_id(client_sid, s)
         shard = zlib.crc32(sid.encode()) % config.active_shards
-        wanted[(f"{site_id}#{sessions.minute(s.last)}", shard, sid)] = json.dumps({
-            "sid": sid, "visitor": key.split("#", 1)[0], "start": s.start, "last": s.last,
-            "page": s.exit, "entry": s.entry, "pageviews": s.pageviews, "src": s.src,
-            "device": s.device, "browser": s.browser, "os": s.os,
+        wanted[(active_sessions.bucket(site_id, s.last, config.active_window_s), shard, sid)] = json.dumps({
+            "visitor": key.split("#", 1)[0], "start": s.start, "last": s.last, "page": s.exit,
+            "pageviews": s.pageviews, "src": s.src, "device": s.device,
         }, separators=(",", ":"))
     for pk, shard, sid in previous:
         if (pk, shard, sid) not in wanted:
@@ -194,5 +193,6 @@ def _active_entries(plan: Plan, site_id: str, key: str, client_sid: str, after: 
     for (pk, shard, sid), summary in wanted.items():
         update = plan.updates[("active", pk, shard)]
         update.sets[sid] = summary
-        update.sets["expires_at"] = int(pk.rsplit("#", 1)[1]) * 60 + config.active_window_s + 120
+        window_end = (int(pk.rsplit("#", 1)[1]) + 1) * config.active_window_s
+        update.sets["expires_at"] = window_end + config.active_window_s + 60
     return [list(k) for k in wanted]

@@ -57,5 +57,5 @@ def check(events: list[Any]) -> tuple[list[tuple[int, dict[str, Any]]], list[dic
 
 
 def _reason(error: fastjsonschema.JsonSchemaException) -> str:
-    message = str(error.message)
+    message = str(error)
     return message.replace("data.", "", 1).replace("data ", "event ", 1)

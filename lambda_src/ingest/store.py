@@ -10,6 +10,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import event_items
 from .config import Config
 from .errors import Unavailable
 from .process import Conflict, Plan
@@ -72,7 +73,7 @@ class DynamoStore:
     def put_events(self, records: list[dict[str, Any]]) -> None:
         table = self.config.events_table
         for start in range(0, len(records), 25):
-            requests = [{"PutRequest": {"Item": {k: to_av(v) for k, v in r.items()}}}
+            requests = [{"PutRequest": {"Item": event_items.to_item(r)}}
                         for r in records[start:start + 25]]
             for attempt in range(_ATTEMPTS):
                 left = _guard(self.ddb.batch_write_item, RequestItems={table: requests})

@@ -5,6 +5,7 @@ import json
 import fastjsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ingest import event_items
 
 from embedded.settings import ROOT
 from tests.ingest_support import event
@@ -49,17 +50,9 @@ def test_any_request_is_answered_without_5xx_and_stores_only_valid_events(handle
 
     assert 200 <= response["statusCode"] < 500 or response["statusCode"] == 503
     for item in handler.ddb.scan(TableName=handler.tables["EventsTable"])["Items"]:
-        client = {k: _plain(v) for k, v in item.items() if k in CLIENT_FIELDS}
-        target = {k.removeprefix("target_"): _plain(v) for k, v in item.items() if k.startswith("target_")}
+        stored = event_items.from_item(item)
+        client = {k: v for k, v in stored.items() if k in CLIENT_FIELDS}
+        target = {k.removeprefix("target_"): v for k, v in stored.items() if k.startswith("target_")}
         if target:
             client["target"] = target
         SCHEMA(client)
-
-
-def _plain(value):
-    (kind, raw), = value.items()
-    if kind == "N":
-        return int(raw) if raw.lstrip("-").isdigit() else float(raw)
-    if kind == "M":
-        return {k: _plain(v) for k, v in raw.items()}
-    return raw

@@ -6,7 +6,7 @@ import uuid
 import boto3
 import pytest
 import requests
-from ingest import active_sessions, realtime_stats  # noqa: E402
+from ingest import active_sessions, event_items, realtime_stats
 
 from tests.ingest_support import event
 
@@ -35,9 +35,9 @@ def test_valid_event_is_acknowledged_and_stored(stack):
     item = stack.client("dynamodb").get_item(
         TableName=stack.outputs["EventsTableName"], Key={"event_id": {"S": one["event_id"]}}
     )["Item"]
-    assert item["type"] == {"S": "page_view"}
-    assert item["site_id"] == {"S": "demo"}
-    assert item["browser"] == {"S": "Chrome"}
+    stored = event_items.from_item(item)
+    assert stored["type"] == "page_view" and stored["site_id"] == "demo"
+    assert stored["browser"] == "Chrome" and stored["path"] == "/"
 
 
 def test_malformed_body_gets_400_with_a_json_error(stack):

@@ -4,10 +4,10 @@ import copy
 import json
 
 import pytest
-from ingest import active_sessions, process  # noqa: E402
-from ingest.config import Config  # noqa: E402
-from ingest.errors import BodyTooLarge, Forbidden, InvalidBody, Unavailable  # noqa: E402
-from ingest.memory_store import MemoryStore  # noqa: E402
+from ingest import active_sessions, process
+from ingest.config import Config
+from ingest.errors import BodyTooLarge, Forbidden, InvalidBody, Unavailable
+from ingest.memory_store import MemoryStore
 
 from tests.ingest_support import BROWSER_UA, MIN, T0, event
 

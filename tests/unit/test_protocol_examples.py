@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from ingest import protocol  # noqa: E402
+from ingest import protocol
 
 from embedded.settings import ROOT
 from tests.ingest_support import event

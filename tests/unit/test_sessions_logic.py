@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ingest import sessions  # noqa: E402  (ingest_support puts lambda_src on the path)
+from ingest import sessions
 
 from tests.ingest_support import MIN, T0, record
 
@@ -50,7 +50,7 @@ def test_cases():
     for name, events, expected in CASES:
         result = run(*(build(*e) for e in events))
         assert len(result) == len(expected), name
-        for session, wanted in zip(result, expected):
+        for session, wanted in zip(result, expected, strict=True):
             for field, value in wanted.items():
                 assert getattr(session, field) == value, f"{name}: {field}"
 

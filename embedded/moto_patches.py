@@ -1,0 +1,102 @@
+"""Make moto's DynamoDB cost follow the items a request touches, not the table size.
+
+moto 5.2 deep-copies every table a TransactWriteItems touches (to roll back),
+so a transaction's cost grows with all the data stored; and it rebuilds an
+item's size from scratch for each attribute it sets, so building an item costs
+O(attributes²); and it parses the same update expression anew on every call.
+Its server also lists its own package directory on every request. All are
+emulator costs that DynamoDB does not have. These
+patches keep moto's behaviour (conditions, rollback, the 400 KB item limit)
+and only change what it costs. They are tied to the pinned moto version.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from typing import Any
+
+import moto.backends
+import moto.dynamodb.models as ddb_models
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, bytesize
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+
+_ITEM_LIMIT = 405000  # moto's own measured limit
+
+
+class _KeepTables:
+    """moto.dynamodb.models' `copy`, except that tables are not copied for rollback."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    self.hash_key, self.range_key = hash_key, range_key
+    converted = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(k) + v.size() for k, v in converted.items()) > _ITEM_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict()
+    dict.update(self.attrs, converted)
+
+
+def _journal(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Table, Any, Any, Item | None]]:
+    """A copy of each item the transaction may change, to restore on failure."""
+    entries = []
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table = backend.get_table(op["TableName"])
+        key = op.get("Key") or op["Item"]
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        entries.append((table, hash_value, range_value, copy.deepcopy(table.get_item(hash_value, range_value))))
+    return entries
+
+
+def _restore(entries: list[tuple[Table, Any, Any, Item | None]]) -> None:
+    for table, hash_value, range_value, item in reversed(entries):
+        if range_value is not None:
+            if item is None:
+                table.items[hash_value].pop(range_value, None)
+            else:
+                table.items[hash_value][range_value] = item
+        elif item is None:
+            table.items.pop(hash_value, None)
+        else:
+            table.items[hash_value] = item
+
+
+_original_transact = ddb_models.DynamoDBBackend.transact_write_items
+
+
+def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+    try:
+        entries = _journal(self, transact_items)
+    except Exception:  # malformed request: let moto answer it as it does
+        return _original_transact(self, transact_items)
+    try:
+        return _original_transact(self, transact_items)
+    except Exception:
+        _restore(entries)
+        raise
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_update(expression: str) -> Any:
+    """moto's validator deep-copies the tree before it changes it, so one parse can be shared."""
+    return _original_parse(expression)
+
+
+_original_parse = UpdateExpressionParser.make
+
+
+def apply() -> None:
+    moto.backends.list_of_moto_modules = functools.cache(  # type: ignore[assignment]
+        lambda listing=moto.backends.list_of_moto_modules: tuple(listing()))
+    UpdateExpressionParser.make = staticmethod(_parse_update)  # type: ignore[method-assign,assignment]
+    ddb_models.copy = _KeepTables()  # type: ignore[assignment]
+    Item.__init__ = _item_init  # type: ignore[method-assign]
+    ddb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
