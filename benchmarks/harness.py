@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from embedded import deploy, ports
-from embedded.settings import ROOT, Settings, aws_env
-from embedded.supervisor import Stack, child_env
+from embedded.ports import free_port
+from embedded.settings import Settings
+from embedded.supervisor import Stack, another_gateway
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["embedded_stack", "gateway_for"]
+gateway_for = another_gateway
 
 
 @contextlib.contextmanager
@@ -32,20 +26,3 @@ def embedded_stack(parameters: dict[str, str] | None = None) -> Iterator[Setting
             yield settings
         finally:
             stack.stop()
-
-
-@contextlib.contextmanager
-def gateway_for(settings: Settings, template: Path, stack_name: str) -> Iterator[int]:
-    """Deploy another template on the running emulator and serve its API on a free port."""
-    deploy.deploy(settings, template, stack_name)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "embedded.cli", "gateway", "--stack", stack_name, "--port", str(port)],
-        cwd=ROOT, env={**child_env(settings), **aws_env(settings)},
-    )
-    try:
-        ports.wait_until(lambda: ports.listening(settings.host, port), 30, f"{stack_name} gateway")
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

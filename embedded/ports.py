@@ -24,6 +24,12 @@ def ensure_free(host: str, port: int, wanted_by: str, variable: str) -> None:
             ) from None
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def listening(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5):

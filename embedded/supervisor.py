@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -9,8 +10,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import deploy, ports
 from .intrinsics import TemplateError
@@ -100,6 +102,24 @@ class Stack:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextlib.contextmanager
+def another_gateway(settings: Settings, template: Path, stack_name: str,
+                    env: dict[str, str] | None = None) -> Iterator[int]:
+    """Deploy another template on the running emulator and serve its API on a free port."""
+    deploy.deploy(settings, template, stack_name)
+    port = ports.free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "embedded.cli", "gateway", "--stack", stack_name, "--port", str(port)],
+        cwd=ROOT, env={**child_env(settings), **aws_env(settings), **(env or {})},
+    )
+    try:
+        ports.wait_until(lambda: ports.listening(settings.host, port), 30, f"{stack_name} gateway")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def banner(settings: Settings) -> str:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,18 +11,13 @@ import boto3
 import pytest
 import requests
 
-from embedded import deploy, ports
-from embedded.settings import ROOT, Settings, aws_env
-from embedded.supervisor import Stack, child_env
+from embedded import deploy
+from embedded.ports import free_port
+from embedded.settings import ROOT, Settings
+from embedded.supervisor import Stack, another_gateway
 from tests.ingest_support import BROWSER_UA
 
 PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -52,25 +44,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
         moto_port=free_port(), gateway_port=free_port(), django_port=free_port(), queue_timeout=0.5,
     )
     running = Stack(settings)
-    probe_gateway = None
     try:
         running.start()
-        deploy.deploy(settings, PROBE_TEMPLATE, "probe")
-        probe_port = free_port()
-        env = {**child_env(settings), "LIVEINSIGHT_QUEUE_TIMEOUT": "0.5", **aws_env(settings)}
-        probe_gateway = subprocess.Popen(
-            [sys.executable, "-m", "embedded.cli", "gateway", "--stack", "probe", "--port", str(probe_port)],
-            cwd=ROOT, env=env,
-        )
-        ports.wait_until(lambda: ports.listening(settings.host, probe_port), 30, "probe gateway")
-        yield Running(
-            settings=settings,
-            outputs=deploy.outputs(settings, "liveinsight"),
-            api=f"http://{settings.host}:{settings.gateway_port}",
-            probe=f"http://{settings.host}:{probe_port}",
-        )
+        with another_gateway(settings, PROBE_TEMPLATE, "probe", {"LIVEINSIGHT_QUEUE_TIMEOUT": "0.5"}) as port:
+            yield Running(
+                settings=settings,
+                outputs=deploy.outputs(settings, "liveinsight"),
+                api=f"http://{settings.host}:{settings.gateway_port}",
+                probe=f"http://{settings.host}:{port}",
+            )
     finally:
-        if probe_gateway is not None:
-            probe_gateway.terminate()
-            probe_gateway.wait(timeout=10)
         running.stop()

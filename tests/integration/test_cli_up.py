@@ -9,10 +9,9 @@ import time
 import pytest
 import requests
 
+from embedded.ports import free_port
 from embedded.settings import ROOT
 from tests.ingest_support import BROWSER_UA, event
-
-from .conftest import free_port
 
 pytestmark = pytest.mark.integration
 
