@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -11,6 +12,11 @@ from botocore.config import Config
 _CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32)
 
 
+def client(service: str) -> Any:
+    """A client for the endpoint the environment names now (one process may start several stacks)."""
+    return _client(service, os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_DEFAULT_REGION"))
+
+
 @cache
-def client(service: str, region: str | None = None) -> Any:
-    return boto3.session.Session().client(service, region_name=region, config=_CONFIG)
+def _client(service: str, endpoint: str | None, region: str | None) -> Any:
+    return boto3.session.Session().client(service, endpoint_url=endpoint, region_name=region, config=_CONFIG)
