@@ -3,7 +3,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: up test unit integration lint bench clean
+TRACKER := django_app/dashboard/static/liveinsight-tracker.js
+NODE_DEPS := tracker/node_modules/.installed
+
+.PHONY: up test unit integration lint bench clean tracker
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -11,17 +14,27 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
-up: $(STAMP)
+$(NODE_DEPS): tracker/package.json tracker/package-lock.json
+	cd tracker && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(TRACKER): $(NODE_DEPS) tracker/scripts/build.js $(wildcard tracker/src/*.js)
+	cd tracker && node scripts/build.js
+
+tracker: $(TRACKER)
+	cd tracker && node scripts/size.js && node --test test/*.test.js
+
+up: $(STAMP) $(TRACKER)
 	$(VENV)/bin/liveinsight up
 
-test: $(STAMP) lint
-	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml
+test: $(STAMP) lint tracker
+	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml benchmarks/baseline/template.yaml
 	$(PY) -m pytest
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit tests/functional
 
-integration: $(STAMP)
+integration: $(STAMP) $(TRACKER)
 	$(PY) -m pytest tests/integration
 
 lint: $(STAMP)

@@ -73,7 +73,7 @@ class Cors:
 
 
 class Gateway:
-    def __init__(self, settings: Settings, api_id: str, telemetry: Telemetry, queue_timeout: float = 1.0):
+    def __init__(self, settings: Settings, api_id: str, telemetry: Telemetry, queue_timeout: float = 5.0):
         self.settings, self.api_id, self.telemetry = settings, api_id, telemetry
         self.queue_timeout = queue_timeout
         self.routes: list[routes.Route] = []

@@ -23,7 +23,7 @@ class Settings:
     moto_port: int
     gateway_port: int
     django_port: int
-    queue_timeout: float = 1.0
+    queue_timeout: float = 5.0
     host: str = "127.0.0.1"
 
     @property
@@ -48,7 +48,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         gateway_port=int(source.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
         django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
         # How long an invocation waits for a free worker before it is throttled.
-        queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "1.0")),
+        queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "5.0")),
     )
 
 

@@ -1,3 +1,6 @@
 from django.urls import include, path
 
-urlpatterns = [path("", include("dashboard.urls"))]
+urlpatterns = [
+    path("demo/", include("demo.urls")),
+    path("", include("dashboard.urls")),
+]

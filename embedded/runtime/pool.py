@@ -70,7 +70,7 @@ class Function:
     config: FunctionConfig
     base_env: dict[str, str]
     log: LogSink
-    queue_timeout: float = 1.0
+    queue_timeout: float = 5.0
     idle: list[Worker] = field(default_factory=list)
     running: int = 0
     _workers: int = 0

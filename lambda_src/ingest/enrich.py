@@ -62,6 +62,10 @@ def host(url: str) -> str:
     return name.removeprefix("www.")
 
 
+# Long free text is cut to these lengths rather than refused (the tracker sends it whole).
+LIMITS = {"url": 2048, "referrer": 2048, "title": 512, "target_text": 200, "target_href": 2048}
+
+
 def record(event: dict[str, Any], ua: Agent, received_at: int, max_skew_ms: int) -> dict[str, Any]:
     """The stored form of a valid event."""
     out = {k: event[k] for k in CLIENT_FIELDS if k in event}
@@ -80,6 +84,11 @@ def record(event: dict[str, Any], ua: Agent, received_at: int, max_skew_ms: int)
         out["referrer_host"] = referrer_host
     if "target" in event:
         out.update({f"target_{k}": v for k, v in event["target"].items()})
+        if "target_tag" in out:
+            out["target_tag"] = out["target_tag"].lower()
+    for key, limit in LIMITS.items():
+        if key in out:
+            out[key] = out[key][:limit]
     if "props" in event:
         out["props"] = event["props"]
     out.update(browser=ua.browser, os=ua.os, device=ua.device, bot=ua.bot)

@@ -167,3 +167,16 @@ def test_write_requests_per_event_at_batch_size_ten():
         events += len(batch)
 
     assert store.write_requests / events <= 0.6
+
+
+def test_long_free_text_is_cut_not_refused_and_tags_are_lower_case():
+    store = MemoryStore()
+    long_url = "http://127.0.0.1:8000/" + "a" * 3000
+
+    send(store, [event("click", url=long_url, title="t" * 600,
+                       target={"tag": "BUTTON", "text": "x" * 300, "href": long_url})])
+
+    stored, = store.events.values()
+    assert len(stored["url"]) == 2048 and len(stored["title"]) == 512
+    assert len(stored["target_text"]) == 200 and len(stored["target_href"]) == 2048
+    assert stored["target_tag"] == "button"

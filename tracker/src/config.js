@@ -7,11 +7,12 @@ import { load } from './storage.js'
 // data-automation (track automated browsers).
 export const settings = (script) => script.dataset
 
-// Do-Not-Track, Global Privacy Control, an opt-out, localhost and automation stop tracking.
+// Do-Not-Track, Global Privacy Control, an opt-out, localhost (and any IPv6 literal
+// host) and automation stop tracking.
 export const blocked = (config) =>
   !config.site ||
   nav.doNotTrack == 1 ||
   nav.globalPrivacyControl ||
-  load('li_optout') ||
-  (config.local == null && /^(localhost|127\.|\[::1\]$)/.test(loc.hostname)) ||
+  load('li_o') ||
+  (config.local == null && /^(localhost|127\.|\[)/.test(loc.hostname)) ||
   (config.automation == null && nav.webdriver)

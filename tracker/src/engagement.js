@@ -3,8 +3,9 @@ import { doc, now, on } from './globals.js'
 export const HEARTBEAT = 15e3
 
 // A heartbeat every 15 s while the page is visible, carrying the engaged (visible)
-// time since the one before; when the page hides, the rest goes with the beacon.
-export function watchEngagement(send, hidden) {
+// time since the one before. When the page hides, the rest of that time is sent
+// at once (keepalive fetch); when it goes away for good, by beacon.
+export function watchEngagement(send, outbox) {
   let since = now()
   const beat = () => {
     const ms = since && now() - since
@@ -12,6 +13,6 @@ export function watchEngagement(send, hidden) {
     ms > 999 && send('heartbeat', { engaged_ms: ms })
   }
   setInterval(() => since && beat(), HEARTBEAT)
-  // visibilitychange is the last event browsers reliably fire as a page goes away
-  on('visibilitychange', () => (since ? (beat(), hidden()) : (since = now())))
+  on('visibilitychange', () => (since ? (beat(), outbox.flush()) : (since = now())))
+  on('pagehide', () => (beat(), outbox.beacon())) // leaving for another page fires only this one
 }

@@ -12,7 +12,7 @@ const start = (config) => {
   // The API is there even when tracking is off, so calling it never throws.
   // JSON leaves out fields that are undefined, and the server ignores unknown ones.
   window.liveinsight = {
-    optOut: () => save('li_optout', 1),
+    optOut: () => save('li_o', 1),
     conversion: (goal, options) => send('conversion', { goal, ...options }),
     track: (name, props) => send('custom', { name, props }),
   }
@@ -45,7 +45,7 @@ const start = (config) => {
     send('page_view')
   }))
   watchClicks(send)
-  watchEngagement(send, guard(outbox.beacon))
+  watchEngagement(send, outbox)
   outbox.flush() // what an earlier page left queued
 }
 

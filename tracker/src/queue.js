@@ -6,8 +6,9 @@ export const INTERVAL = 5e3
 const KEEP = 200 // the offline queue's bound
 
 // Events wait in a queue kept in localStorage, so a reload or a lost connection
-// loses none. A batch leaves every INTERVAL, as soon as BATCH events wait, or by
-// beacon when the page hides; it leaves the queue only once the server answered.
+// loses none. A batch leaves every INTERVAL, as soon as BATCH events wait, and
+// everything by beacon when the page hides; an event leaves the queue only once
+// the server answered.
 // After a failure, sends back off from 1 s to 60 s. Every event carries its
 // event_id, so a resend is stored and counted once.
 export function queue(url) {
@@ -15,11 +16,10 @@ export function queue(url) {
   let busy
   let delay = 0
   let next = 0
-  let beaconed
   const keep = () => save('li_q', (items = items.slice(-KEEP)))
-  const body = () => JSON.stringify({ events: items.slice(0, BATCH) })
+  const body = (from = 0) => JSON.stringify({ events: items.slice(from, from + BATCH) })
 
-  function flush() {
+  const flush = guard(() => {
     if (busy || !items[0] || now() < next) return
     const batch = items.slice(0, BATCH)
     busy = fetch(url, { method: 'POST', body: body(), keepalive: true })
@@ -31,8 +31,8 @@ export function queue(url) {
       })
       .catch(() => (next = now() + (delay = Math.min(delay * 2 || 1e3, 6e4))))
       .finally(() => (busy = 0))
-  }
-  setInterval(guard(flush), INTERVAL)
+  })
+  setInterval(flush, INTERVAL)
 
   return {
     flush,
@@ -41,10 +41,11 @@ export function queue(url) {
       keep()
       items[BATCH - 1] && flush()
     },
-    // The page is going away: hand the next batch to the browser. It stays queued,
-    // so if the beacon is lost the next page load sends it again.
-    beacon() {
-      if (items[0] && items[0] != beaconed) nav.sendBeacon(url, body((beaconed = items[0])))
-    },
+    // The page is going away: hand the whole queue to the browser, a batch per
+    // beacon. It stays queued, so if a beacon is lost the next page sends it again
+    // (a fetch cut short by leaving the page never reports success either).
+    beacon: guard(() => {
+      for (let i = 0; i < items.length; i += BATCH) nav.sendBeacon(url, body(i))
+    }),
   }
 }

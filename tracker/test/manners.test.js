@@ -7,7 +7,7 @@ const api = { site: 'demo', api: 'https://api.example' }
 for (const [name, options] of [
   ['Do-Not-Track', { navigator: { doNotTrack: '1' } }],
   ['Global Privacy Control', { navigator: { globalPrivacyControl: true } }],
-  ['an opt-out', { storage: { li_optout: '1' } }],
+  ['an opt-out', { storage: { li_o: '1' } }],
   ['localhost', { url: 'http://localhost:8000/' }],
   ['an automated browser', { data: api }],
 ]) {

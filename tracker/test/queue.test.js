@@ -88,16 +88,27 @@ test('the offline queue is bounded', async () => {
   await page.close()
 })
 
-test('hiding the page sends what waits by beacon, with the engaged time', async () => {
+test('hiding the page sends what waits at once, with the engaged time', async () => {
   const page = await open()
   page.window.liveinsight.track('read_more')
   await page.tick(3000)
   Object.defineProperty(page.window.document, 'hidden', { value: true, configurable: true })
   page.window.document.dispatchEvent(new page.window.Event('visibilitychange', { bubbles: true }))
   await page.settle()
-  assert.equal(page.beacons.length, 1)
-  assert.deepEqual(page.beacons[0].events.map((e) => e.type), ['custom', 'heartbeat'])
-  assert.equal(page.beacons[0].events[1].engaged_ms, 3000)
+  assert.deepEqual(page.requests[1].body.events.map((e) => e.type), ['custom', 'heartbeat'])
+  assert.equal(page.requests[1].body.events[1].engaged_ms, 3000)
+  assert.equal(allValid(page), true)
+  await page.close()
+})
+
+test('leaving the page hands the whole queue to beacons, ten events each', async () => {
+  const page = await open({ status: () => 503 })
+  for (let i = 0; i < 14; i++) page.window.liveinsight.track('e' + i)
+  await page.tick(2000)
+  page.window.dispatchEvent(new page.window.Event('pagehide'))
+  await page.settle()
+  assert.deepEqual(page.beacons.map((b) => b.events.length), [10, 6]) // 15 waiting, plus the engaged time
+  assert.equal(page.beacons[1].events.at(-1).type, 'heartbeat')
   assert.equal(allValid(page), true)
   await page.close()
 })

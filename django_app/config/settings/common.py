@@ -13,9 +13,11 @@ ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,lo
 INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dashboard",
+    "demo",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -30,6 +32,9 @@ TEMPLATES = [
 ASGI_APPLICATION = "config.asgi.application"
 DATABASES: dict = {}
 STATIC_URL = "static/"
+STATIC_ROOT = PROJECT_DIR / "build" / "static"  # `manage.py collectstatic` for production
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (dev and tests)
+WHITENOISE_AUTOREFRESH = DEBUG
 USE_TZ = True
 TIME_ZONE = "UTC"
 X_FRAME_OPTIONS = "DENY"
@@ -38,3 +43,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Where the embedded deploy writes stack outputs, and which stack to read.
 LIVEINSIGHT_STATE_DIR = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", PROJECT_DIR / ".liveinsight"))
 LIVEINSIGHT_STACK = os.environ.get("LIVEINSIGHT_STACK", "liveinsight")
+
+# The ingest API the demo shop's tracker sends to, and whether it tracks automated
+# browsers (the browser tests drive it with Playwright).
+LIVEINSIGHT_INGEST_URL = os.environ.get("LIVEINSIGHT_INGEST_URL", "http://127.0.0.1:3000")
+LIVEINSIGHT_TRACK_AUTOMATION = os.environ.get("LIVEINSIGHT_TRACK_AUTOMATION", "") == "1"

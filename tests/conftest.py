@@ -1,8 +1,9 @@
-"""The embedded stack, started once per test session on free ports."""
+"""The embedded stack, started once per test session on free ports, for the tiers that need it."""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ class Running:
     outputs: dict[str, str]
     api: str
     probe: str
+    dashboard: str
 
     def client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
@@ -43,15 +45,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
         state_dir=Path(tmp_path_factory.mktemp("state")), region="us-east-1", stack_name="liveinsight",
         moto_port=free_port(), gateway_port=free_port(), django_port=free_port(), queue_timeout=0.5,
     )
-    running = Stack(settings)
+    dashboard = f"http://{settings.host}:{settings.django_port}"
+    origins = ["http://127.0.0.1:8000", "http://localhost:8000", dashboard]
+    # the demo shop is served by this Django, sends to this gateway, and is driven by Playwright
+    os.environ.update(LIVEINSIGHT_INGEST_URL=f"http://{settings.host}:{settings.gateway_port}",
+                      LIVEINSIGHT_TRACK_AUTOMATION="1")
+    running = Stack(settings, {"CorsAllowOrigins": ",".join(origins)})
     try:
         running.start()
+        outputs = deploy.outputs(settings, "liveinsight")
+        boto3.client("dynamodb").update_item(
+            TableName=outputs["SitesTableName"], Key={"site_id": {"S": "demo"}},
+            UpdateExpression="SET allowed_origins = :o",
+            ExpressionAttributeValues={":o": {"L": [{"S": o} for o in origins]}},
+        )
         with another_gateway(settings, PROBE_TEMPLATE, "probe", {"LIVEINSIGHT_QUEUE_TIMEOUT": "0.5"}) as port:
             yield Running(
                 settings=settings,
-                outputs=deploy.outputs(settings, "liveinsight"),
+                outputs=outputs,
                 api=f"http://{settings.host}:{settings.gateway_port}",
                 probe=f"http://{settings.host}:{port}",
+                dashboard=dashboard,
             )
     finally:
         running.stop()
