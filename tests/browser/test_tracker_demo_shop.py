@@ -61,7 +61,7 @@ def stored_for(stack, visitor_id, expected, timeout=30.0):
 def shape(events):
     """What a visit did, ignoring ids, times and heartbeats (their number depends on timing)."""
     # events of one millisecond (a purchase and a signup, say) in a fixed order
-    return sorted(((e["ts"], e["type"], _detail(e)) for e in events if e["type"] != "heartbeat"))
+    return sorted((e["ts"], e["type"], _detail(e)) for e in events if e["type"] != "heartbeat")
 
 
 def _detail(event):
