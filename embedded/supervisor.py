@@ -157,7 +157,7 @@ def up(settings: Settings, parameters: dict[str, str] | None = None) -> int:
         print("LiveInsight stopped.", flush=True)
 
 
-def _pid_file(settings: Settings):  # type: ignore[no-untyped-def]
+def _pid_file(settings: Settings) -> Path:
     return settings.state_dir / "up.pid"
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import boto3
 from django.conf import settings
 
-TABLE_OUTPUTS = ("EventsTableName", "SessionsTableName", "ActiveSessionsTableName", "SitesTableName")
+TABLE_OUTPUTS = ("EventsTableName", "SessionsTableName", "ActiveSessionsTableName", "StatsTableName",
+                 "SitesTableName")
 
 
 def outputs() -> dict[str, str]:

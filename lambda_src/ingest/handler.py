@@ -46,8 +46,7 @@ def post_events() -> Response:
         received_at=event.request_context.time_epoch,
     )
     result = process.ingest(request, store, settings)
-    new = len(result.stored) - result.duplicates
-    metrics.add_metric(name="EventsProcessed", unit=MetricUnit.Count, value=new)
+    metrics.add_metric(name="EventsProcessed", unit=MetricUnit.Count, value=result.new)
     metrics.add_metric(name="ProcessingTime", unit=MetricUnit.Milliseconds,
                        value=(time.perf_counter() - started) * 1000)
     for rejected in result.rejected:

@@ -35,8 +35,8 @@ class Request:
 class Result:
     accepted: int = 0
     duplicates: int = 0
+    new: int = 0  # events stored and counted for the first time
     rejected: list[dict[str, Any]] = field(default_factory=list)
-    stored: list[dict[str, Any]] = field(default_factory=list)
 
     def body(self) -> dict[str, Any]:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected}
@@ -82,9 +82,10 @@ def ingest(request: Request, store: Store, config: Config) -> Result:
         seen_ids.add(event["event_id"])
         records.append(enrich.record(event, ua, request.received_at, config.max_skew_s * 1000))
     store.put_events([_with_expiry(r, config) for r in records])
-    result.duplicates += _count_sessions(records, request.received_at, store, config)
+    repeats = _count_sessions(records, request.received_at, store, config)
+    result.duplicates += repeats
+    result.new = len(records) - repeats
     result.accepted = len(valid)
-    result.stored = records
     return result
 
 

@@ -180,3 +180,14 @@ def test_long_free_text_is_cut_not_refused_and_tags_are_lower_case():
     assert len(stored["url"]) == 2048 and len(stored["title"]) == 512
     assert len(stored["target_text"]) == 200 and len(stored["target_href"]) == 2048
     assert stored["target_tag"] == "button"
+
+
+def test_new_counts_only_first_arrivals():
+    store = MemoryStore()
+    one, two = event(), event(ts=T0 + 1000)
+
+    first = send(store, [one, one])
+    second = send(store, [one, two])
+
+    assert (first.new, first.duplicates) == (1, 1)
+    assert (second.new, second.duplicates) == (1, 1)
