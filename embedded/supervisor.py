@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -64,9 +65,26 @@ def _stream(name: str, process: subprocess.Popen[str]) -> None:
         print(f"{name:<8}| {line.rstrip()}", flush=True)
 
 
+DEMO_USER, DEMO_PASSWORD = "demo", "liveinsight"
+
+
+def prepare_dashboard(settings: Settings, env: dict[str, str]) -> dict[str, str]:
+    """Migrate the dashboard's database; make the demo user, its API token and the demo site."""
+    manage = [sys.executable, str(ROOT / "django_app" / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    origins = [f"http://{host}:{settings.django_port}" for host in ("127.0.0.1", "localhost")]
+    out = subprocess.run(
+        [*manage, "liveinsight_user", DEMO_USER, "--password", DEMO_PASSWORD, "--site", "demo",
+         "--site-name", "Demo shop", *[f"--origin={o}" for o in origins]],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
 class Stack:
     def __init__(self, settings: Settings, parameters: dict[str, str] | None = None) -> None:
         self.settings, self.parameters = settings, parameters or {}
+        self.demo: dict[str, str] = {}
         self.children: list[tuple[Part, subprocess.Popen[str]]] = []
 
     def start(self) -> None:
@@ -81,6 +99,8 @@ class Stack:
                 deploy.deploy(self.settings, TEMPLATE, self.settings.stack_name, self.parameters)
                 print(f"deploy  | stack {self.settings.stack_name} deployed in "
                       f"{time.monotonic() - started:.1f} s", flush=True)
+            if part.name == "django":
+                self.demo = prepare_dashboard(self.settings, env)
             process = subprocess.Popen(part.command, cwd=ROOT, env=env, text=True,
                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                        preexec_fn=_detach_child)
@@ -122,12 +142,15 @@ def another_gateway(settings: Settings, template: Path, stack_name: str,
         process.wait(timeout=10)
 
 
-def banner(settings: Settings) -> str:
+def banner(settings: Settings, demo: dict[str, str]) -> str:
     host = settings.host
     return "\n".join([
         "LiveInsight is up:",
         f"  ingest API   POST http://{host}:{settings.gateway_port}/events",
-        f"  dashboard    http://{host}:{settings.django_port}/",
+        f"  dashboard    http://{host}:{settings.django_port}/   login {demo.get('username')} / {demo.get('password')}",
+        f"  API token    {demo.get('token')}   (Authorization: Token ...)",
+        f"  API docs     http://{host}:{settings.django_port}/api/docs/",
+        f"  demo shop    http://{host}:{settings.django_port}/demo/",
         f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",
         "Stop with Ctrl-C.",
     ])
@@ -140,7 +163,7 @@ def up(settings: Settings, parameters: dict[str, str] | None = None) -> int:
     try:
         stack.start()
         settings.state_dir.mkdir(parents=True, exist_ok=True)
-        print(banner(settings), flush=True)
+        print(banner(settings, stack.demo), flush=True)
         while not stopping.wait(0.5):
             failed = stack.failed()
             if failed:
@@ -176,8 +199,10 @@ def up_detached(settings: Settings, parameters: dict[str, str] | None = None) ->
             print(log.read_text()[-3000:], file=sys.stderr)
             _pid_file(settings).unlink(missing_ok=True)
             return 1
-        if "LiveInsight is up" in log.read_text():
-            print(banner(settings).replace("Stop with Ctrl-C.", "Stop with `liveinsight down`."))
+        text = log.read_text()
+        if "Stop with Ctrl-C." in text:
+            shown = text[text.index("LiveInsight is up:"):text.index("Stop with Ctrl-C.")]
+            print(shown + "Stop with `liveinsight down`.")
             print(f"Log: {log}")
             return 0
         time.sleep(0.2)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ import requests
 from embedded import deploy
 from embedded.ports import free_port
 from embedded.settings import ROOT, Settings
-from embedded.supervisor import Stack, another_gateway
+from embedded.supervisor import Stack, another_gateway, child_env
 from tests.ingest_support import BROWSER_UA
 
 PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
@@ -28,10 +30,23 @@ class Running:
     api: str
     probe: str
     dashboard: str
+    demo: dict[str, str]
 
     def client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
                             aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def user(self, username: str, site: str | None = None, origins: tuple[str, ...] = ()) -> dict[str, str]:
+        """A dashboard user with an API token (and a site they own), made as `up` makes the demo one."""
+        args = [username, "--password", "pw-" + username, *(["--site", site] if site else [])]
+        args += [f"--origin={o}" for o in origins]
+        out = subprocess.run([sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_user", *args],
+                             env=child_env(self.settings), check=True, capture_output=True, text=True).stdout
+        return json.loads(out)
+
+    def query(self, path: str, token: str | None = None, **params: Any) -> requests.Response:
+        headers = {"Authorization": f"Token {token}"} if token else {}
+        return requests.get(f"{self.dashboard}/api/{path}", params=params, headers=headers, timeout=15)
 
     def post(self, body: Any, headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
@@ -66,6 +81,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 api=f"http://{settings.host}:{settings.gateway_port}",
                 probe=f"http://{settings.host}:{port}",
                 dashboard=dashboard,
+                demo=running.demo,
             )
     finally:
         running.stop()

@@ -55,8 +55,12 @@ def test_up_detach_status_down(env):
         ingest = requests.post(f"http://127.0.0.1:{env['LIVEINSIGHT_GATEWAY_PORT']}/events", timeout=15,
                                json=event("page_view", int(time.time() * 1000)), headers={"user-agent": BROWSER_UA})
         assert ingest.status_code == 200
-        page = requests.get(f"http://127.0.0.1:{env['LIVEINSIGHT_DJANGO_PORT']}/", timeout=10)
-        assert page.status_code == 200 and "liveinsight-events" in page.text
+        dashboard = f"http://127.0.0.1:{env['LIVEINSIGHT_DJANGO_PORT']}"
+        assert "/accounts/login/" in requests.get(f"{dashboard}/", timeout=10).url  # login required
+        token = started.stdout.split("API token", 1)[1].split()[0]
+        api = requests.get(f"{dashboard}/api/realtime", params={"site": "demo"},
+                           headers={"Authorization": f"Token {token}"}, timeout=10)
+        assert api.status_code == 200 and api.json()["site"] == "demo"
     finally:
         stopped = run(["down"], env)
 

@@ -1,24 +1,42 @@
 """Settings shared by every environment. Each variable is documented in .env.example."""
 
 import os
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR.parent
+# The ingest package defines the key schemes the dashboard reads (active sessions,
+# per-minute stats); import it rather than repeat them.
+sys.path.append(str(PROJECT_DIR / "lambda_src"))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "sites_app",
+    "api",
     "dashboard",
     "demo",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
@@ -26,11 +44,36 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     }
 ]
 ASGI_APPLICATION = "config.asgi.application"
-DATABASES: dict = {}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "index"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so an anonymous call gets 401 with WWW-Authenticate: Token
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LiveInsight API",
+    "DESCRIPTION": "Real-time and historical web analytics for the sites you own.",
+    "VERSION": "1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from this app: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "build" / "static"  # `manage.py collectstatic` for production
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (dev and tests)
@@ -43,6 +86,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Where the embedded deploy writes stack outputs, and which stack to read.
 LIVEINSIGHT_STATE_DIR = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", PROJECT_DIR / ".liveinsight"))
 LIVEINSIGHT_STACK = os.environ.get("LIVEINSIGHT_STACK", "liveinsight")
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DJANGO_DB_PATH", str(LIVEINSIGHT_STATE_DIR / "dashboard.sqlite3")),
+    }
+}
 
 # The ingest API the demo shop's tracker sends to, and whether it tracks automated
 # browsers (the browser tests drive it with Playwright).

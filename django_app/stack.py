@@ -1,4 +1,5 @@
-"""What the deployed stack holds, as plain data. Names come from the deploy's outputs."""
+"""The deployed stack as the dashboard sees it: its outputs (table names and the like)
+and boto3 clients from the standard configuration. No table name is written here."""
 
 from __future__ import annotations
 
@@ -19,15 +20,20 @@ def outputs() -> dict[str, str]:
 
 
 @cache
-def _dynamodb() -> Any:
+def dynamodb() -> Any:
     return boto3.client("dynamodb")
+
+
+def table(output: str) -> str:
+    """A table's name, by its stack output (EventsTableName, SitesTableName, ...)."""
+    return outputs()[output]
 
 
 def tables() -> list[dict[str, Any]]:
     found = []
     for key, name in outputs().items():
         if key in TABLE_OUTPUTS:
-            table = _dynamodb().describe_table(TableName=name)["Table"]
+            table = dynamodb().describe_table(TableName=name)["Table"]
             found.append({"output": key, "name": name, "items": table.get("ItemCount", 0),
                           "status": table["TableStatus"]})
     return found

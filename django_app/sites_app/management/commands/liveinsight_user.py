@@ -1,0 +1,37 @@
+"""Ensure a user with an API token, and optionally a site they own; print them as JSON."""
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from rest_framework.authtoken.models import Token
+
+from sites_app.models import Site
+from sites_app.registry import publish
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("username")
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--site", help="a site id this user owns")
+        parser.add_argument("--site-name", default="")
+        parser.add_argument("--origin", action="append", default=[], help="an allowed origin; repeatable")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        user, _ = get_user_model().objects.get_or_create(username=options["username"])
+        user.set_password(options["password"])
+        user.save()
+        token, _ = Token.objects.get_or_create(user=user)
+        out = {"username": user.username, "password": options["password"], "token": token.key}
+        if options["site"]:
+            site, _ = Site.objects.update_or_create(
+                site_id=options["site"],
+                defaults={"owner": user, "name": options["site_name"] or options["site"],
+                          "allowed_origins": options["origin"]},
+            )
+            publish(site)
+            out["site"] = site.site_id
+        self.stdout.write(json.dumps(out))
