@@ -5,6 +5,8 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 
 TRACKER := django_app/dashboard/static/liveinsight-tracker.js
 NODE_DEPS := tracker/node_modules/.installed
+CHARTJS := django_app/dashboard/static/dashboard/vendor/chart.umd.min.js
+ASSETS := $(TRACKER) $(CHARTJS)
 
 .PHONY: up test unit integration lint bench clean tracker
 
@@ -21,20 +23,24 @@ $(NODE_DEPS): tracker/package.json tracker/package-lock.json
 $(TRACKER): $(NODE_DEPS) tracker/scripts/build.js $(wildcard tracker/src/*.js)
 	cd tracker && node scripts/build.js
 
+$(CHARTJS): django_app/assets/package.json django_app/assets/package-lock.json
+	cd django_app/assets && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@) && cp django_app/assets/node_modules/chart.js/dist/chart.umd.min.js $@
+
 tracker: $(TRACKER)
 	cd tracker && node scripts/size.js && node --test test/*.test.js
 
-up: $(STAMP) $(TRACKER)
+up: $(STAMP) $(ASSETS)
 	$(VENV)/bin/liveinsight up
 
-test: $(STAMP) lint tracker
+test: $(STAMP) $(ASSETS) lint tracker
 	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml benchmarks/baseline/template.yaml
 	$(PY) -m pytest
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit tests/functional
 
-integration: $(STAMP) $(TRACKER)
+integration: $(STAMP) $(ASSETS)
 	$(PY) -m pytest tests/integration
 
 lint: $(STAMP)

@@ -17,8 +17,9 @@ def active(site_id: str, now_ms: int) -> list[dict[str, Any]]:
     return active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms)
 
 
-def realtime(site_id: str, now_ms: int, minutes: int, top: int) -> dict[str, Any]:
-    sessions = active(site_id, now_ms)
+def realtime(site_id: str, now_ms: int, minutes: int, top: int,
+             sessions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    sessions = active(site_id, now_ms) if sessions is None else sessions
     last = now_ms // 60000
     span = list(range(last - minutes + 1, last + 1))
     counters = realtime_stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, span)
@@ -40,3 +41,35 @@ def realtime(site_id: str, now_ms: int, minutes: int, top: int) -> dict[str, Any
 
 def _top(counts: Counter[str], n: int) -> list[dict[str, Any]]:
     return [{"name": name, "count": count} for name, count in counts.most_common(n)]
+
+
+_closed_minutes: dict[tuple[str, int], dict[str, float]] = {}  # minutes that no longer change much
+
+
+def today(site_id: str, now_ms: int) -> dict[str, int]:
+    """Totals since midnight UTC, from the per-minute counters. Minutes over two minutes
+    old are cached in this process; only the latest are read again."""
+    last = now_ms // 60000
+    first = last - (now_ms // 1000 % 86400) // 60
+    wanted = [m for m in range(first, last + 1) if (site_id, m) not in _closed_minutes or m > last - 2]
+    fresh = realtime_stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, wanted)
+    for m, counters in fresh.items():
+        if m <= last - 2:
+            _closed_minutes[(site_id, m)] = counters
+    totals: Counter[str] = Counter()
+    for m in range(first, last + 1):
+        totals.update(fresh.get(m) if m in fresh else _closed_minutes.get((site_id, m), {}))
+    return {"pageviews": int(totals["pv"]), "sessions": int(totals["se"]),
+            "conversions": int(totals["cv"]), "conversion_value": round(totals["cvv"], 2),
+            "bot_events": int(totals["bot"])}
+
+
+def snapshot(site_id: str, now_ms: int, minutes: int = 30) -> dict[str, Any]:
+    """Everything the live page shows, in one piece; `latest` is each active session's
+    most recent page, newest first."""
+    sessions = active(site_id, now_ms)
+    data = realtime(site_id, now_ms, minutes, top=8, sessions=sessions)
+    data["today"] = today(site_id, now_ms)
+    data["latest"] = [{k: s[k] for k in ("last", "page", "src", "device", "pageviews")} for s in sessions[:15]]
+    data["at"] = now_ms
+    return data

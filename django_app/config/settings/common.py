@@ -4,6 +4,8 @@ import os
 import sys
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR.parent
 # The ingest package defines the key schemes the dashboard reads (active sessions,
@@ -24,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "sites_app",
     "api",
     "dashboard",
@@ -38,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [
@@ -81,6 +85,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 USE_TZ = True
 TIME_ZONE = "UTC"
 X_FRAME_OPTIONS = "DENY"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Where the embedded deploy writes stack outputs, and which stack to read.
@@ -97,3 +102,18 @@ DATABASES = {
 # browsers (the browser tests drive it with Playwright).
 LIVEINSIGHT_INGEST_URL = os.environ.get("LIVEINSIGHT_INGEST_URL", "http://127.0.0.1:3000")
 LIVEINSIGHT_TRACK_AUTOMATION = os.environ.get("LIVEINSIGHT_TRACK_AUTOMATION", "") == "1"
+
+# No inline script anywhere, no framing; the demo shop's tracker may send to the ingest API.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF, LIVEINSIGHT_INGEST_URL],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}

@@ -1,0 +1,70 @@
+// The live page: one Server-Sent Events stream, drawn with textContent and Chart.js.
+// Tracked strings (pages, sources) come from strangers: they are only ever set as
+// text, never as HTML.
+;(() => {
+  const $ = (id) => document.getElementById(id)
+  const number = new Intl.NumberFormat()
+
+  function list(element, items, render) {
+    element.replaceChildren(
+      ...items.map((item) => {
+        const li = document.createElement('li')
+        render(li, item)
+        return li
+      }),
+    )
+  }
+
+  function named(li, item) {
+    const name = document.createElement('span')
+    name.textContent = item.name
+    const count = document.createElement('b')
+    count.textContent = number.format(item.count)
+    li.append(name, ' ', count)
+  }
+
+  function activity(li, item) {
+    const when = new Date(item.last).toLocaleTimeString()
+    li.textContent = `${when} · ${item.page} · ${item.src} · ${item.device}`
+  }
+
+  let chart
+  function draw(perMinute) {
+    const labels = perMinute.map((m) => new Date(m.minute * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }))
+    const series = [
+      { label: 'Page views', data: perMinute.map((m) => m.pageviews) },
+      { label: 'Visitors', data: perMinute.map((m) => m.visitors) },
+    ]
+    if (!chart) {
+      chart = new Chart($('per-minute'), {
+        type: 'bar',
+        data: { labels, datasets: series },
+        options: { animation: false, responsive: true, aspectRatio: 3, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      })
+      return
+    }
+    chart.data.labels = labels
+    chart.data.datasets.forEach((set, i) => (set.data = series[i].data))
+    chart.update()
+  }
+
+  function show(data) {
+    $('active-visitors').textContent = number.format(data.active_visitors)
+    $('today-pageviews').textContent = number.format(data.today.pageviews)
+    $('today-sessions').textContent = number.format(data.today.sessions)
+    $('today-conversions').textContent = number.format(data.today.conversions)
+    $('today-value').textContent = data.today.conversion_value ? `value ${data.today.conversion_value}` : ''
+    list($('top-pages'), data.top_pages, named)
+    list($('top-sources'), data.top_sources, named)
+    list($('latest'), data.latest, activity)
+    $('updated').textContent = new Date(data.at).toLocaleTimeString()
+    $('updated').dateTime = new Date(data.at).toISOString()
+    draw(data.per_minute)
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    const stream = new EventSource($('site').dataset.stream)
+    stream.addEventListener('realtime', (event) => show(JSON.parse(event.data)))
+    stream.onerror = () => ($('updated').textContent = 'reconnecting…')
+  })
+})()
