@@ -12,7 +12,8 @@ from tests.ingest_support import event
 pytestmark = pytest.mark.integration
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
-PAYLOADS = ['<img src=x onerror="window.pwned=1">', "javascript:window.pwned=1", "</script><script>window.pwned=1</script>"]
+PAYLOADS = ['<img src=x onerror="window.pwned=1">', "javascript:window.pwned=1",
+            "</script><script>window.pwned=1</script>"]
 
 
 def until(page, script, timeout=5.0):
