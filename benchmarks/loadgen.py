@@ -38,7 +38,9 @@ async def _connection(host: str, port: int, payloads, result: Result, stop_at: f
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < stop_at:
-            payload = next(payloads)
+            payload = next(payloads, None)
+            if payload is None:  # a finite list of requests is done
+                return
             started = time.perf_counter()
             writer.write(payload)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -68,7 +70,7 @@ async def _run(host: str, port: int, payloads, connections: int, seconds: float)
 
 
 def run(host: str, port: int, payloads, connections: int, seconds: float) -> Result:
-    """Send requests from `payloads` (an endless iterator of raw requests) for `seconds`."""
+    """Send requests from `payloads` (an iterator of raw requests) for `seconds`, or until it ends."""
     try:
         import uvloop
 

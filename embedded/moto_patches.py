@@ -4,16 +4,20 @@ moto 5.2 deep-copies every table a TransactWriteItems touches (to roll back),
 so a transaction's cost grows with all the data stored; and it rebuilds an
 item's size from scratch for each attribute it sets, so building an item costs
 O(attributes²); and it parses the same update expression anew on every call.
-Its server also lists its own package directory on every request. All are
-emulator costs that DynamoDB does not have. These
+Its server also lists its own package directory on every request, and walks the
+botocore response shape for every attribute of every item it returns (seconds for
+a BatchGetItem of a few thousand attributes) where the items are DynamoDB JSON
+already. All are emulator costs that DynamoDB does not have. These
 patches keep moto's behaviour (conditions, rollback, the 400 KB item limit)
 and only change what it costs. They are tied to the pinned moto version.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import json
 from typing import Any
 
 import moto.backends
@@ -22,6 +26,7 @@ from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, bytesize
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.responses import DynamoHandler
 
 _ITEM_LIMIT = 405000  # moto's own measured limit
 
@@ -93,7 +98,26 @@ def _parse_update(expression: str) -> Any:
 _original_parse = UpdateExpressionParser.make
 
 
+_ITEM_READS = {"GetItem", "BatchGetItem", "Query", "Scan"}
+_original_serialized = DynamoHandler.serialized
+
+
+def _serialized(self: DynamoHandler, action_result: Any) -> Any:
+    """Item reads answer their DynamoDB JSON as it is, as DynamoDB does."""
+    if self._get_action() in _ITEM_READS and not isinstance(action_result.result, Exception):
+        headers = {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}
+        return 200, headers, json.dumps(action_result.result, default=_bytes)
+    return _original_serialized(self, action_result)
+
+
+def _bytes(value: Any) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def apply() -> None:
+    DynamoHandler.serialized = _serialized  # type: ignore[method-assign,assignment]
     moto.backends.list_of_moto_modules = functools.cache(  # type: ignore[assignment]
         lambda listing=moto.backends.list_of_moto_modules: tuple(listing()))
     UpdateExpressionParser.make = staticmethod(_parse_update)  # type: ignore[method-assign,assignment]

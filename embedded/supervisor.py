@@ -69,9 +69,11 @@ DEMO_USER, DEMO_PASSWORD = "demo", "liveinsight"
 
 
 def prepare_dashboard(settings: Settings, env: dict[str, str]) -> dict[str, str]:
-    """Migrate the dashboard's database; make the demo user, its API token and the demo site."""
+    """Migrate the dashboard's database, publish its sites to the fresh emulator, and make
+    the demo user, its API token and the demo site."""
     manage = [sys.executable, str(ROOT / "django_app" / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "publish_sites"], cwd=ROOT, env=env, check=True)
     origins = [f"http://{host}:{settings.django_port}" for host in ("127.0.0.1", "localhost")]
     out = subprocess.run(
         [*manage, "liveinsight_user", DEMO_USER, "--password", DEMO_PASSWORD, "--site", "demo",
@@ -172,7 +174,7 @@ def up(settings: Settings, parameters: dict[str, str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 0
-    except (ports.PortInUse, TimeoutError, RuntimeError, TemplateError) as error:
+    except (ports.PortInUse, TimeoutError, RuntimeError, TemplateError, subprocess.CalledProcessError) as error:
         print(f"error: {error}", file=sys.stderr, flush=True)
         return 1
     finally:

@@ -31,6 +31,15 @@ class Running:
     probe: str
     dashboard: str
     demo: dict[str, str]
+    parameters: dict[str, str]
+
+    def allow_dashboard(self) -> None:
+        """Let the demo site accept this test dashboard's origin (a deploy re-seeds it)."""
+        self.client("dynamodb").update_item(
+            TableName=self.outputs["SitesTableName"], Key={"site_id": {"S": "demo"}},
+            UpdateExpression="SET allowed_origins = :o",
+            ExpressionAttributeValues={":o": {"L": [{"S": o} for o in self.parameters["CorsAllowOrigins"].split(",")]}},
+        )
 
     def client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
@@ -65,23 +74,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # the demo shop is served by this Django, sends to this gateway, and is driven by Playwright
     os.environ.update(LIVEINSIGHT_INGEST_URL=f"http://{settings.host}:{settings.gateway_port}",
                       LIVEINSIGHT_TRACK_AUTOMATION="1")
-    running = Stack(settings, {"CorsAllowOrigins": ",".join(origins)})
+    parameters = {"CorsAllowOrigins": ",".join(origins)}
+    running = Stack(settings, parameters)
     try:
         running.start()
-        outputs = deploy.outputs(settings, "liveinsight")
-        boto3.client("dynamodb").update_item(
-            TableName=outputs["SitesTableName"], Key={"site_id": {"S": "demo"}},
-            UpdateExpression="SET allowed_origins = :o",
-            ExpressionAttributeValues={":o": {"L": [{"S": o} for o in origins]}},
-        )
         with another_gateway(settings, PROBE_TEMPLATE, "probe", {"LIVEINSIGHT_QUEUE_TIMEOUT": "0.5"}) as port:
-            yield Running(
+            ready = Running(
                 settings=settings,
-                outputs=outputs,
+                outputs=deploy.outputs(settings, "liveinsight"),
                 api=f"http://{settings.host}:{settings.gateway_port}",
                 probe=f"http://{settings.host}:{port}",
                 dashboard=dashboard,
                 demo=running.demo,
+                parameters=parameters,
             )
+            ready.allow_dashboard()
+            yield ready
     finally:
         running.stop()

@@ -67,7 +67,8 @@ def test_function_configuration_matches_the_template(stack):
 def test_deploying_twice_changes_nothing(stack):
     before = stack.client("apigatewayv2").get_apis()["Items"]
 
-    outputs = deploy.deploy(stack.settings, TEMPLATE, "liveinsight")
+    outputs = deploy.deploy(stack.settings, TEMPLATE, "liveinsight", stack.parameters)
+    stack.allow_dashboard()
 
     after = stack.client("apigatewayv2").get_apis()["Items"]
     assert outputs == stack.outputs
