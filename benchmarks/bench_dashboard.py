@@ -108,11 +108,14 @@ def freshness(settings: Any, user: dict[str, str]) -> list[float]:
     seen: dict[str, float] = {}
 
     def read() -> None:
-        for line in stream.iter_lines(decode_unicode=True):
-            if line and line.startswith("data: "):
-                text, at = line[6:], time.perf_counter()
-                for path in [p for p in list(pending) if p in text]:
-                    seen.setdefault(path, at)
+        try:
+            for line in stream.iter_lines(decode_unicode=True):
+                if line and line.startswith("data: "):
+                    text, at = line[6:], time.perf_counter()
+                    for path in [p for p in list(pending) if p in text]:
+                        seen.setdefault(path, at)
+        except (AttributeError, requests.RequestException):
+            return  # the stream was closed under us: the measurement is over
 
     pending: dict[str, float] = {}
     threading.Thread(target=read, daemon=True).start()
@@ -147,11 +150,14 @@ def run() -> dict[str, Any]:
         headers = {"Authorization": f"Token {user['token']}"}
         with requests.Session() as http:
             count = http.get(url, params={"site": "demo"}, headers=headers, timeout=30).json()["count"]
-            ours = []
-            for _ in range(CALLS):
+            ours, uncached = [], []
+            for i in range(CALLS):
+                if i % 10 == 0:
+                    time.sleep(0.6)  # past the API's 500 ms sharing window: this call reads the tables
                 started = time.perf_counter()
                 assert http.get(url, params={"site": "demo"}, headers=headers, timeout=30).status_code == 200
-                ours.append((time.perf_counter() - started) * 1000)
+                (uncached if i % 10 == 0 else ours).append((time.perf_counter() - started) * 1000)
+            ours += uncached
         fresh = freshness(settings, user)
         with gateway_for(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
             baseline_table = json.loads(settings.stack_file("baseline").read_text())["resources"]
@@ -162,6 +168,8 @@ def run() -> dict[str, Any]:
         "stored events": STORED + ACTIVE * 2,
         "GET /api/sessions/active p50 ms": pct(ours, 50),
         "GET /api/sessions/active p95 ms": pct(ours, 95),
+        "  of which calls that read the tables: p50 ms": pct(uncached, 50),
+        "  of which calls that read the tables: p95 ms": pct(uncached, 95),
         "original Scan of ActiveSessions p50 ms": pct(scan, 50),
         "original Scan of ActiveSessions p95 ms": pct(scan, 95),
         "freshness ingest 200 -> SSE p50 s": pct(fresh, 50),

@@ -6,15 +6,28 @@ BatchGetItem of fixed keys, per-minute numbers come from the Stats counters.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import Any
 
 import stack
 from ingest import active_sessions, realtime_stats
 
+FRESH_MS = 500  # how old an answer about who is active may be; the live page looks every 500 ms
+_recent: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+_lock = threading.Lock()
+
 
 def active(site_id: str, now_ms: int) -> list[dict[str, Any]]:
-    return active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms)
+    """Sessions active on a site, at most FRESH_MS old: every API call and live page of a
+    site within that time shares one read of the tables."""
+    with _lock:
+        cached = _recent.get(site_id)
+        if cached and now_ms - cached[0] < FRESH_MS:
+            return cached[1]
+        sessions = active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms)
+        _recent[site_id] = (now_ms, sessions)
+        return sessions
 
 
 def realtime(site_id: str, now_ms: int, minutes: int, top: int,
