@@ -54,6 +54,9 @@ class DynamoStore:
     def __init__(self, client: Any, config: Config) -> None:
         self.ddb, self.config = client, config
         self._sites: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        # Counter items this instance already gave their TTL: later updates leave it alone,
+        # one clause less for DynamoDB to apply each time.
+        self._stamped: set[tuple[str, str, Any]] = set()
 
     def sites(self, site_ids: set[str]) -> dict[str, dict[str, Any]]:
         now = time.monotonic()
@@ -107,7 +110,7 @@ class DynamoStore:
 
     def commit(self, plan: Plan) -> None:
         actions = [self._put(p) for p in plan.puts]
-        actions += [self._update(table, pk, shard, u) for (table, pk, shard), u in plan.updates.items()]
+        actions += [self._update(key, u, stamp=key not in self._stamped) for key, u in plan.updates.items()]
         if not actions:
             return
         try:
@@ -120,6 +123,9 @@ class DynamoStore:
                     raise Unavailable("DynamoDB is throttling the commit", retry_after=1) from None
                 raise Conflict() from None
             raise
+        if len(self._stamped) > 50_000:
+            self._stamped.clear()
+        self._stamped.update(k for k, u in plan.updates.items() if "expires_at" in u.sets)
 
     def _put(self, put: dict[str, Any]) -> dict[str, Any]:
         item = {
@@ -135,11 +141,15 @@ class DynamoStore:
             condition = {"ConditionExpression": "attribute_not_exists(site_id)"}
         return {"Put": {"TableName": self.config.sessions_table, "Item": item, **condition}}
 
-    def _update(self, table: str, pk: str, shard: Any, update: Any) -> dict[str, Any]:
+    def _update(self, key: tuple[str, str, Any], update: Any, stamp: bool) -> dict[str, Any]:
+        table, pk, shard = key
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         parts: dict[str, list[str]] = {"SET": [], "ADD": [], "REMOVE": []}
+        others = len(update.sets) > 1 or any(update.adds.values()) or update.removes
         for name, value in update.sets.items():
+            if name == "expires_at" and not stamp and others:
+                continue
             n, v = f"#n{len(names)}", f":v{len(values)}"
             names[n], values[v] = name, to_av(value)
             parts["SET"].append(f"{n} = {v}")
@@ -155,10 +165,10 @@ class DynamoStore:
             parts["REMOVE"].append(n)
         expression = " ".join(f"{verb} {', '.join(items)}" for verb, items in parts.items() if items)
         if table == "stats":
-            key, table_name = {"pk": {"S": pk}}, self.config.stats_table
+            item_key, table_name = {"pk": {"S": pk}}, self.config.stats_table
         else:
-            key, table_name = {"pk": {"S": pk}, "shard": {"N": str(shard)}}, self.config.active_table
-        spec = {"TableName": table_name, "Key": key, "UpdateExpression": expression,
+            item_key, table_name = {"pk": {"S": pk}, "shard": {"N": str(shard)}}, self.config.active_table
+        spec = {"TableName": table_name, "Key": item_key, "UpdateExpression": expression,
                 "ExpressionAttributeNames": names}
         if values:
             spec["ExpressionAttributeValues"] = values
