@@ -53,8 +53,10 @@ class Update:
 
 @dataclass
 class Plan:
-    """What one atomic commit writes: session states and item updates."""
+    """What one commit writes: the new events (first, by BatchWriteItem), then, atomically,
+    session states and item updates."""
 
+    events: list[dict[str, Any]] = field(default_factory=list)
     puts: list[dict[str, Any]] = field(default_factory=list)
     updates: dict[tuple[str, str, Any], Update] = field(default_factory=lambda: defaultdict(Update))
 
@@ -81,7 +83,6 @@ def ingest(request: Request, store: Store, config: Config) -> Result:
             continue
         seen_ids.add(event["event_id"])
         records.append(enrich.record(event, ua, request.received_at, config.max_skew_s * 1000))
-    store.put_events([_with_expiry(r, config) for r in records])
     repeats = _count_sessions(records, request.received_at, store, config)
     result.duplicates += repeats
     result.new = len(records) - repeats
@@ -113,7 +114,7 @@ MAX_ACTIONS = 100  # TransactWriteItems' limit
 def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, config: Config) -> int:
     """Fold the records into their sessions and counters, once each; answers how many were repeats.
 
-    Each commit is atomic; a batch too big for one transaction is split, which is
+    Each commit's counting is atomic; a batch too big for one transaction is split, which is
     safe because every event is deduplicated on its own and sessions do not depend on order.
     """
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -128,6 +129,8 @@ def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, confi
             return (_count_sessions(ordered[:half], now, store, config)
                     + _count_sessions(ordered[half:], now, store, config))
         try:
+            # Stored before they are counted; a repeat is neither rewritten nor counted again.
+            store.put_events(plan.events)
             store.commit(plan)
             return repeats
         except Conflict:
@@ -151,6 +154,7 @@ def build_plan(
         repeats += len(records) - len(fresh)
         if not fresh:
             continue
+        plan.events += [_with_expiry(r, config) for r in fresh]
         before = [Session.from_dict(s) for s in state["sessions"]]
         after = sessions.apply(before, fresh, timeout_ms)
         rollups.event_deltas(fresh, per_site[site_id])

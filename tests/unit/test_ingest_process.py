@@ -191,3 +191,16 @@ def test_new_counts_only_first_arrivals():
 
     assert (first.new, first.duplicates) == (1, 1)
     assert (second.new, second.duplicates) == (1, 1)
+
+
+def test_a_resent_event_keeps_what_was_stored_first():
+    store = MemoryStore()
+    first = event(title="first")
+    send(store, [first], now=T0 + MIN)
+    writes = store.write_requests
+
+    send(store, [{**first, "title": "changed"}], now=T0 + 2 * MIN)
+
+    assert store.events[first["event_id"]]["title"] == "first"
+    assert store.events[first["event_id"]]["received_at"] == T0 + MIN
+    assert store.write_requests == writes  # nothing new: nothing written
