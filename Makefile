@@ -8,7 +8,7 @@ NODE_DEPS := tracker/node_modules/.installed
 CHARTJS := django_app/dashboard/static/dashboard/vendor/chart.umd.min.js
 ASSETS := $(TRACKER) $(CHARTJS)
 
-.PHONY: up test unit integration lint bench clean tracker
+.PHONY: up test unit integration lint bench clean tracker chromium
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,13 +27,18 @@ $(CHARTJS): django_app/assets/package.json django_app/assets/package-lock.json
 	cd django_app/assets && npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(dir $@) && cp django_app/assets/node_modules/chart.js/dist/chart.umd.min.js $@
 
+# Debian's Chromium for the browser tests (test tools' own browser downloads cannot work here).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 tracker: $(TRACKER)
 	cd tracker && node scripts/size.js && node --test test/*.test.js
 
 up: $(STAMP) $(ASSETS)
 	$(VENV)/bin/liveinsight up
 
-test: $(STAMP) $(ASSETS) lint tracker
+test: $(STAMP) $(ASSETS) chromium lint tracker
 	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml benchmarks/baseline/template.yaml
 	$(PY) -m pytest
 
@@ -45,7 +50,7 @@ integration: $(STAMP) $(ASSETS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy embedded
+	$(VENV)/bin/mypy embedded lambda_src/ingest
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
