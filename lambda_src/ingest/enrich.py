@@ -63,7 +63,8 @@ def host(url: str) -> str:
 
 
 # Long free text is cut to these lengths rather than refused (the tracker sends it whole).
-LIMITS = {"url": 2048, "referrer": 2048, "title": 512, "target_text": 200, "target_href": 2048}
+LIMITS = {"url": 2048, "referrer": 2048, "title": 512}
+TARGET_LIMITS = {"text": 200, "href": 2048}
 
 
 def record(event: dict[str, Any], ua: Agent, received_at: int, max_skew_ms: int) -> dict[str, Any]:
@@ -83,9 +84,13 @@ def record(event: dict[str, Any], ua: Agent, received_at: int, max_skew_ms: int)
     if referrer_host and referrer_host != host(event["url"]):
         out["referrer_host"] = referrer_host
     if "target" in event:
-        out.update({f"target_{k}": v for k, v in event["target"].items()})
-        if "target_tag" in out:
-            out["target_tag"] = out["target_tag"].lower()
+        target = dict(event["target"])
+        if "tag" in target:
+            target["tag"] = target["tag"].lower()
+        for key, limit in TARGET_LIMITS.items():
+            if key in target:
+                target[key] = target[key][:limit]
+        out["target"] = target
     for key, limit in LIMITS.items():
         if key in out:
             out[key] = out[key][:limit]

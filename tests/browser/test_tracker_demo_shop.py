@@ -88,7 +88,7 @@ def _detail(event):
         parts = urlsplit(event["url"])
         return parts.path + (f"?{parts.query}" if parts.query else "")
     if event["type"] == "click":
-        return event.get("target_name") or event.get("target_href")
+        return event["target"].get("name") or event["target"].get("href")
     return event["goal"]
 
 
@@ -132,8 +132,8 @@ def assert_stored_exactly(stack, visitor, bodies):
         assert event["site_id"] == "demo" and event["browser"] == "Chrome" and event["bot"] is False
     purchase = next(e for e in stored if e.get("goal") == "purchase")
     assert purchase["value"] == 89.0 and purchase["currency"] == "EUR"
-    outbound = next(e for e in stored if e.get("target_href", "").startswith("https://www.example.org"))
-    assert outbound["target_outbound"] is True
+    outbound = next(e for e in stored if e.get("target", {}).get("href", "").startswith("https://www.example.org"))
+    assert outbound["target"]["outbound"] is True
     engaged = [e["engaged_ms"] for e in stored if e["type"] == "heartbeat"]
     assert engaged and min(engaged) >= 1000  # at least the hidden checkout page's engaged time
 

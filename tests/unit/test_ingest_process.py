@@ -178,8 +178,8 @@ def test_long_free_text_is_cut_not_refused_and_tags_are_lower_case():
 
     stored, = store.events.values()
     assert len(stored["url"]) == 2048 and len(stored["title"]) == 512
-    assert len(stored["target_text"]) == 200 and len(stored["target_href"]) == 2048
-    assert stored["target_tag"] == "button"
+    assert len(stored["target"]["text"]) == 200 and len(stored["target"]["href"]) == 2048
+    assert stored["target"]["tag"] == "button"
 
 
 def test_new_counts_only_first_arrivals():
