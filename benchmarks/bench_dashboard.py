@@ -18,12 +18,13 @@ from typing import Any
 import boto3
 import requests
 
+from embedded import deploy
 from embedded.settings import ROOT
-from embedded.supervisor import child_env
+from embedded.supervisor import another_gateway, child_env
 
 from . import loadgen
 from .bench_ingest import UA
-from .harness import embedded_stack, gateway_for
+from .harness import embedded_stack
 
 ACTIVE = 5_000
 STORED = 200_000
@@ -142,7 +143,7 @@ def run() -> dict[str, Any]:
     parameters = {"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}
     with embedded_stack(parameters) as settings:
         ddb = boto3.client("dynamodb", endpoint_url=settings.endpoint_url, region_name=settings.region)
-        outputs = json.loads(settings.stack_file("liveinsight").read_text())["outputs"]
+        outputs = deploy.outputs(settings, "liveinsight")
         fill_events(ddb, outputs["EventsTableName"], STORED)
         start_sessions(settings, ACTIVE)
         user = demo_token(settings)
@@ -159,7 +160,7 @@ def run() -> dict[str, Any]:
                 (uncached if i % 10 == 0 else ours).append((time.perf_counter() - started) * 1000)
             ours += uncached
         fresh = freshness(settings, user)
-        with gateway_for(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
+        with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
             baseline_table = json.loads(settings.stack_file("baseline").read_text())["resources"]
             table = baseline_table["ActiveSessionsTable"]["PhysicalResourceId"]
             scan = original_scan(ddb, table, expired=ACTIVE * 4)

@@ -17,9 +17,10 @@ import uuid
 from typing import Any
 
 from embedded.settings import ROOT
+from embedded.supervisor import another_gateway
 
 from . import loadgen
-from .harness import embedded_stack, gateway_for
+from .harness import embedded_stack
 
 BATCH = 10
 SECONDS = 20.0
@@ -113,7 +114,7 @@ def handler_cpu_us_per_event(batches: int = 400) -> float:
 
 def run() -> dict[str, Any]:
     with embedded_stack({"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}) as settings:
-        with gateway_for(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline") as port:
+        with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline") as port:
             baseline, baseline_writes = measure(settings, port)
         ours, our_writes = measure(settings, settings.gateway_port)
     cpu = handler_cpu_us_per_event()

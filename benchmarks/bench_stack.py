@@ -18,9 +18,10 @@ import uuid
 import boto3
 
 from embedded.settings import ROOT
+from embedded.supervisor import another_gateway
 
 from . import loadgen
-from .harness import embedded_stack, gateway_for
+from .harness import embedded_stack
 
 PROBE = ROOT / "tests" / "fixtures" / "probe"
 SECONDS = 5.0
@@ -90,7 +91,7 @@ def pct(values: list[float], p: int) -> float:
 
 
 def run() -> dict[str, float]:
-    with embedded_stack() as settings, gateway_for(settings, PROBE / "template.yaml", "probe") as port:
+    with embedded_stack() as settings, another_gateway(settings, PROBE / "template.yaml", "probe") as port:
         rates = moto_rates(settings)
         trivial = loadgen.request_bytes("GET", settings.host, port, "/trivial")
         payloads = itertools.repeat(trivial)

@@ -9,10 +9,7 @@ from pathlib import Path
 
 from embedded.ports import free_port
 from embedded.settings import Settings
-from embedded.supervisor import Stack, another_gateway
-
-__all__ = ["embedded_stack", "gateway_for"]
-gateway_for = another_gateway
+from embedded.supervisor import Stack
 
 
 @contextlib.contextmanager

@@ -10,9 +10,6 @@ from typing import Any
 import boto3
 from django.conf import settings
 
-TABLE_OUTPUTS = ("EventsTableName", "SessionsTableName", "ActiveSessionsTableName", "StatsTableName",
-                 "SitesTableName")
-
 
 def outputs() -> dict[str, str]:
     path = settings.LIVEINSIGHT_STATE_DIR / "stacks" / f"{settings.LIVEINSIGHT_STACK}.json"
@@ -27,13 +24,3 @@ def dynamodb() -> Any:
 def table(output: str) -> str:
     """A table's name, by its stack output (EventsTableName, SitesTableName, ...)."""
     return outputs()[output]
-
-
-def tables() -> list[dict[str, Any]]:
-    found = []
-    for key, name in outputs().items():
-        if key in TABLE_OUTPUTS:
-            table = dynamodb().describe_table(TableName=name)["Table"]
-            found.append({"output": key, "name": name, "items": table.get("ItemCount", 0),
-                          "status": table["TableStatus"]})
-    return found

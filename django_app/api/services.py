@@ -64,6 +64,8 @@ def today(site_id: str, now_ms: int) -> dict[str, int]:
     old are cached in this process; only the latest are read again."""
     last = now_ms // 60000
     first = last - (now_ms // 1000 % 86400) // 60
+    for stale in [k for k in _closed_minutes if k[1] < first]:  # yesterday's minutes
+        del _closed_minutes[stale]
     wanted = [m for m in range(first, last + 1) if (site_id, m) not in _closed_minutes or m > last - 2]
     fresh = realtime_stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, wanted)
     for m, counters in fresh.items():

@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .attribute_values import to_av
+
 ATTRIBUTES = ("event_id", "site_id", "visitor_id", "type", "ts", "received_at", "bot", "expires_at")
 
 
 def to_item(record: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for name in ATTRIBUTES:
-        value = record[name]
-        item[name] = {"BOOL": value} if isinstance(value, bool) else \
-            {"N": str(value)} if isinstance(value, int) else {"S": value}
+    item = {name: to_av(record[name]) for name in ATTRIBUTES}
     rest = {k: v for k, v in record.items() if k not in ATTRIBUTES}
     item["data"] = {"S": json.dumps(rest, separators=(",", ":"), ensure_ascii=False)}
     return item

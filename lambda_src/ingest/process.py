@@ -117,15 +117,15 @@ def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, confi
     Each commit's counting is atomic; a batch too big for one transaction is split, which is
     safe because every event is deduplicated on its own and sessions do not depend on order.
     """
+    ordered = sorted(records, key=session_key)  # a split below keeps each session whole where it can
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for rec in sorted(records, key=session_key):
+    for rec in ordered:
         groups[session_key(rec)].append(rec)
     for _ in range(config.commit_attempts):
         states = store.load(list(groups))
         plan, repeats = build_plan(groups, states, now, config)
         if len(plan.puts) + len(plan.updates) > MAX_ACTIONS and len(records) > 1:
             half = len(records) // 2
-            ordered = sorted(records, key=session_key)
             return (_count_sessions(ordered[:half], now, store, config)
                     + _count_sessions(ordered[half:], now, store, config))
         try:

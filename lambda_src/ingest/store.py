@@ -11,6 +11,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import event_items
+from .attribute_values import to_av
 from .config import Config
 from .errors import Unavailable
 from .process import Conflict, Plan
@@ -18,20 +19,6 @@ from .process import Conflict, Plan
 _BUSY = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
          "InternalServerError", "ServiceUnavailable", "LimitExceededException"}
 _ATTEMPTS = 5
-
-
-def to_av(value: Any) -> dict[str, Any]:
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, (int, float)):
-        return {"N": repr(value) if isinstance(value, float) else str(value)}
-    if isinstance(value, dict):
-        return {"M": {k: to_av(v) for k, v in value.items()}}
-    if isinstance(value, (list, tuple)):
-        return {"L": [to_av(v) for v in value]}
-    return {"NULL": True}
 
 
 def _backoff(attempt: int) -> None:
