@@ -66,6 +66,7 @@ def _stream(name: str, process: subprocess.Popen[str]) -> None:
 
 
 DEMO_USER, DEMO_PASSWORD = "demo", "liveinsight"
+DEMO_FUNNEL = "checkout=page:/demo/products/*,page:/demo/cart/,page:/demo/checkout/,goal:purchase"
 
 
 def prepare_dashboard(settings: Settings, env: dict[str, str]) -> dict[str, str]:
@@ -76,8 +77,8 @@ def prepare_dashboard(settings: Settings, env: dict[str, str]) -> dict[str, str]
     subprocess.run([*manage, "publish_sites"], cwd=ROOT, env=env, check=True)
     origins = [f"http://{host}:{settings.django_port}" for host in ("127.0.0.1", "localhost")]
     out = subprocess.run(
-        [*manage, "liveinsight_user", DEMO_USER, "--password", DEMO_PASSWORD, "--site", "demo",
-         "--site-name", "Demo shop", *[f"--origin={o}" for o in origins]],
+        [*manage, "liveinsight_user", DEMO_USER, "--password", DEMO_PASSWORD, "--staff", "--site", "demo",
+         "--site-name", "Demo shop", f"--funnel={DEMO_FUNNEL}", *[f"--origin={o}" for o in origins]],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout
     return json.loads(out)

@@ -45,10 +45,11 @@ class Running:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
                             aws_access_key_id="testing", aws_secret_access_key="testing")
 
-    def user(self, username: str, site: str | None = None, origins: tuple[str, ...] = ()) -> dict[str, str]:
+    def user(self, username: str, site: str | None = None, origins: tuple[str, ...] = (),
+             funnels: tuple[str, ...] = ()) -> dict[str, str]:
         """A dashboard user with an API token (and a site they own), made as `up` makes the demo one."""
         args = [username, "--password", "pw-" + username, *(["--site", site] if site else [])]
-        args += [f"--origin={o}" for o in origins]
+        args += [f"--origin={o}" for o in origins] + [f"--funnel={f}" for f in funnels]
         out = subprocess.run([sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_user", *args],
                              env=child_env(self.settings), check=True, capture_output=True, text=True).stdout
         return json.loads(out)

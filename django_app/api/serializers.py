@@ -1,7 +1,12 @@
 """Plain DRF serializers: query parameters in, DynamoDB-derived data out."""
 
+import datetime as dt
+
 from rest_framework import serializers
+from sites_app import funnels
 from sites_app.models import SITE_ID, Site
+
+from .history import DIMENSIONS
 
 
 class SiteQuery(serializers.Serializer):
@@ -11,6 +16,55 @@ class SiteQuery(serializers.Serializer):
 class RealtimeQuery(SiteQuery):
     minutes = serializers.IntegerField(min_value=1, max_value=180, default=30)
     top = serializers.IntegerField(min_value=1, max_value=100, default=10)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+class RangeQuery(SiteQuery):
+    """A range of whole UTC days; both ends included."""
+
+    MAX_DAYS = 400
+    from_ = serializers.DateField(required=False, help_text="first UTC day, YYYY-MM-DD; default 6 days before `to`")
+    to = serializers.DateField(required=False, help_text="last UTC day, YYYY-MM-DD; default today")
+
+    def get_fields(self):  # type: ignore[no-untyped-def]
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        last = attrs.get("to") or _today()
+        first = attrs.get("from") or last - dt.timedelta(days=6)
+        if first > last:
+            raise serializers.ValidationError({"from": "must not be after `to`"})
+        if last > _today() + dt.timedelta(days=1):
+            raise serializers.ValidationError({"to": "must not be in the future"})
+        if (last - first).days >= self.MAX_DAYS:
+            raise serializers.ValidationError({"from": f"a range is at most {self.MAX_DAYS} days"})
+        return {**attrs, "from": first, "to": last}
+
+
+class BreakdownQuery(RangeQuery):
+    dimension = serializers.ChoiceField(choices=list(DIMENSIONS))
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=20)
+
+
+class SeriesQuery(RangeQuery):
+    LONGEST = {"minute": 2, "hour": 31, "day": 400}
+    interval = serializers.ChoiceField(choices=list(LONGEST), default="day")
+
+    def validate(self, attrs):  # type: ignore[no-untyped-def]
+        attrs = super().validate(attrs)
+        longest = self.LONGEST[attrs["interval"]]
+        if (attrs["to"] - attrs["from"]).days >= longest:
+            raise serializers.ValidationError({"interval": f"{attrs['interval']} points cover at most {longest} days"})
+        return attrs
+
+
+class FunnelQuery(RangeQuery):
+    funnel = serializers.CharField(max_length=40, help_text="the name of one of the site's funnels")
 
 
 class ActiveSession(serializers.Serializer):
@@ -52,10 +106,92 @@ class Realtime(serializers.Serializer):
     top_sources = Named(many=True)
 
 
+class Summary(serializers.Serializer):
+    site = serializers.CharField()
+    visitors = serializers.IntegerField(help_text="unique visitors over the whole range")
+    sessions = serializers.IntegerField()
+    pageviews = serializers.IntegerField()
+    bounces = serializers.IntegerField(help_text="sessions with one page view and no interaction")
+    bounce_rate = serializers.FloatField()
+    avg_engaged_seconds = serializers.FloatField(help_text="visible time per session, from heartbeats")
+    conversions = serializers.IntegerField()
+    converted_sessions = serializers.IntegerField()
+    conversion_rate = serializers.FloatField(help_text="converted sessions / sessions")
+    conversion_value = serializers.FloatField()
+    goals = serializers.DictField(child=serializers.IntegerField(), help_text="conversions per goal")
+
+
+class Breakdown(serializers.Serializer):
+    site = serializers.CharField()
+    dimension = serializers.CharField()
+    counts = serializers.CharField(help_text="pageviews or sessions")
+    total = serializers.IntegerField()
+    rows = Named(many=True)
+
+
+class Point(serializers.Serializer):
+    start = serializers.IntegerField(help_text="seconds since the epoch")
+    pageviews = serializers.IntegerField()
+    visitors = serializers.IntegerField()
+    sessions = serializers.IntegerField()
+    bounces = serializers.IntegerField()
+    conversions = serializers.IntegerField()
+
+
+class Series(serializers.Serializer):
+    site = serializers.CharField()
+    interval = serializers.CharField()
+    points = Point(many=True)
+
+
+class FunnelStep(serializers.Serializer):
+    name = serializers.CharField()
+    page = serializers.CharField(allow_null=True)
+    goal = serializers.CharField(allow_null=True)
+    sessions = serializers.IntegerField()
+    from_previous = serializers.FloatField()
+    from_start = serializers.FloatField()
+
+
+class Funnel(serializers.Serializer):
+    site = serializers.CharField()
+    funnel = serializers.CharField()
+    sessions = serializers.IntegerField()
+    steps = FunnelStep(many=True)
+
+
+class OpsQuery(serializers.Serializer):
+    minutes = serializers.IntegerField(min_value=5, max_value=1440, default=30)
+
+
+class Alarm(serializers.Serializer):
+    name = serializers.CharField()
+    state = serializers.CharField(help_text="OK, ALARM or INSUFFICIENT_DATA")
+    reason = serializers.CharField()
+    metric = serializers.CharField()
+    updated = serializers.DateTimeField()
+
+
+class Ops(serializers.Serializer):
+    minutes = serializers.ListField(child=serializers.IntegerField(), help_text="seconds since the epoch")
+    series = serializers.DictField(child=serializers.ListField(child=serializers.FloatField()),
+                                   help_text="per metric, one value per minute")
+    alarms = Alarm(many=True)
+
+
 class SiteSerializer(serializers.ModelSerializer):
     allowed_origins = serializers.ListField(child=serializers.URLField(), allow_empty=True, max_length=20)
+    funnels = serializers.JSONField(required=False, help_text=(
+        'up to 5 funnels: [{"name": "checkout", "steps": [{"name": "Cart", "page": "/cart/"}, '
+        '{"name": "Bought", "goal": "purchase"}]}]; a page ending in * matches a prefix'))
 
     class Meta:
         model = Site
-        fields = ["site_id", "name", "allowed_origins", "created"]
+        fields = ["site_id", "name", "allowed_origins", "funnels", "created"]
         read_only_fields = ["created"]
+
+    def validate_funnels(self, value):  # type: ignore[no-untyped-def]
+        try:
+            return funnels.check(value)
+        except funnels.Invalid as error:
+            raise serializers.ValidationError(str(error)) from None

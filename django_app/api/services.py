@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 import stack
-from ingest import active_sessions, realtime_stats
+from ingest import active_sessions, stats
 
 FRESH_MS = 500  # how old an answer about who is active may be; the live page looks every 500 ms
 _recent: dict[str, tuple[int, list[dict[str, Any]]]] = {}
@@ -35,7 +35,7 @@ def realtime(site_id: str, now_ms: int, minutes: int, top: int,
     sessions = active(site_id, now_ms) if sessions is None else sessions
     last = now_ms // 60000
     span = list(range(last - minutes + 1, last + 1))
-    counters = realtime_stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, span)
+    counters = stats.minutes(stack.dynamodb(), stack.table("StatsTableName"), site_id, span)
     series = [{
         "minute": m * 60,
         "pageviews": int(c.get("pv", 0)),
@@ -67,7 +67,7 @@ def today(site_id: str, now_ms: int) -> dict[str, int]:
     for stale in [k for k in _closed_minutes if k[1] < first]:  # yesterday's minutes
         del _closed_minutes[stale]
     wanted = [m for m in range(first, last + 1) if (site_id, m) not in _closed_minutes or m > last - 2]
-    fresh = realtime_stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, wanted)
+    fresh = stats.minutes(stack.dynamodb(), stack.table("StatsTableName"), site_id, wanted)
     for m, counters in fresh.items():
         if m <= last - 2:
             _closed_minutes[(site_id, m)] = counters

@@ -6,6 +6,11 @@ from . import views
 urlpatterns = [
     path("sessions/active", views.ActiveSessionsView.as_view(), name="active-sessions"),
     path("realtime", views.RealtimeView.as_view(), name="realtime"),
+    path("history/summary", views.SummaryView.as_view(), name="history-summary"),
+    path("history/breakdown", views.BreakdownView.as_view(), name="history-breakdown"),
+    path("history/series", views.SeriesView.as_view(), name="history-series"),
+    path("history/funnel", views.FunnelView.as_view(), name="history-funnel"),
+    path("ops", views.OpsView.as_view(), name="ops-api"),
     path("sites", views.SiteList.as_view(), name="sites"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[]), name="docs"),

@@ -1,18 +1,19 @@
 """The REST API: small views over service modules. Every site-scoped call answers 404
 for a site the caller does not own, and 400 naming a bad parameter."""
 
+import datetime as dt
 import time
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
-from rest_framework.exceptions import NotFound
+from rest_framework import generics, permissions
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from sites_app.models import Site
 from sites_app.registry import owned, publish
 
-from . import serializers, services
+from . import history, operations, serializers, services
 
 
 def _site(request: Request, query: type[serializers.SiteQuery]) -> tuple[Site, dict]:
@@ -40,6 +41,57 @@ class RealtimeView(APIView):
         site, params = _site(request, serializers.RealtimeQuery)
         data = services.realtime(site.site_id, int(time.time() * 1000), params["minutes"], params["top"])
         return Response({"site": site.site_id, **data})
+
+
+class SummaryView(APIView):
+    @extend_schema(parameters=[serializers.RangeQuery], responses=serializers.Summary)
+    def get(self, request: Request) -> Response:
+        """Visitors, sessions, page views, bounces, engagement and conversions over a range of UTC days."""
+        site, params = _site(request, serializers.RangeQuery)
+        return Response({"site": site.site_id, **history.summary(site.site_id, params["from"], params["to"])})
+
+
+class BreakdownView(APIView):
+    @extend_schema(parameters=[serializers.BreakdownQuery], responses=serializers.Breakdown)
+    def get(self, request: Request) -> Response:
+        """The top values of one dimension over a range of days: page views per page, sessions per
+        entry page, exit page, referrer, UTM source/medium/campaign, browser, OS or device class."""
+        site, params = _site(request, serializers.BreakdownQuery)
+        data = history.breakdown(site.site_id, params["from"], params["to"], params["dimension"], params["limit"])
+        return Response({"site": site.site_id, **data})
+
+
+class SeriesView(APIView):
+    @extend_schema(parameters=[serializers.SeriesQuery], responses=serializers.Series)
+    def get(self, request: Request) -> Response:
+        """Page views, visitors, sessions, bounces and conversions per minute, hour or day."""
+        site, params = _site(request, serializers.SeriesQuery)
+        points = history.series(site.site_id, params["from"], params["to"], params["interval"])
+        return Response({"site": site.site_id, "interval": params["interval"], "points": points})
+
+
+class FunnelView(APIView):
+    @extend_schema(parameters=[serializers.FunnelQuery], responses=serializers.Funnel)
+    def get(self, request: Request) -> Response:
+        """Sessions that reached each step of one of the site's funnels, in order, over a range of days."""
+        site, params = _site(request, serializers.FunnelQuery)
+        definition = next((f for f in site.funnels if f["name"] == params["funnel"]), None)
+        if definition is None:
+            raise ValidationError({"funnel": f"the site has no funnel {params['funnel']!r}"})
+        data = history.funnel(site.site_id, params["from"], params["to"], definition)
+        return Response({"site": site.site_id, **data})
+
+
+class OpsView(APIView):
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(parameters=[serializers.OpsQuery], responses=serializers.Ops)
+    def get(self, request: Request) -> Response:
+        """The ingest's CloudWatch metrics per minute and the stack's alarms (staff only)."""
+        params = serializers.OpsQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = operations.metrics(dt.datetime.now(dt.UTC), params.validated_data["minutes"])
+        return Response({**data, "alarms": operations.alarms()})
 
 
 class SiteList(generics.ListCreateAPIView):

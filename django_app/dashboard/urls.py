@@ -7,4 +7,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sites/<slug:site_id>/", views.live, name="live"),
     path("sites/<slug:site_id>/stream", views.stream, name="stream"),
+    path("sites/<slug:site_id>/history", views.history_page, name="history"),
+    path("ops", views.ops, name="ops"),
 ]

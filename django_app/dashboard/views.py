@@ -4,10 +4,11 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
-from api import services
+from api import history, serializers, services
 from asgiref.sync import sync_to_async
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from sites_app.registry import owned
@@ -33,6 +34,47 @@ def live(request: HttpRequest, site_id: str) -> HttpResponse:
     if site is None:
         raise Http404("no such site")
     return render(request, "dashboard/live.html", {"site": site, "sites": request.user.sites.all()})
+
+
+TITLES = {"pages": "Pages", "entry_pages": "Entry pages", "exit_pages": "Exit pages", "referrers": "Referrers",
+          "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
+          "browsers": "Browsers", "os": "Operating systems", "devices": "Devices"}
+
+
+@login_required
+def history_page(request: HttpRequest, site_id: str) -> HttpResponse:
+    """A range of days: totals, a chart per day (per hour up to two days), breakdowns, funnels."""
+    site = owned(request.user, site_id)
+    if site is None:
+        raise Http404("no such site")
+    first, last, errors = _range(request, site.site_id)
+    interval = "hour" if (last - first).days < 2 else "day"
+    tables = history.breakdowns(site.site_id, first, last, limit=10)
+    for table in tables:
+        table["title"] = TITLES[table["dimension"]]
+    return render(request, "dashboard/history.html", {
+        "site": site, "sites": request.user.sites.all(), "first": first, "last": last, "errors": errors,
+        "summary": history.summary(site.site_id, first, last), "interval": interval,
+        "series": {"interval": interval, "points": history.series(site.site_id, first, last, interval)},
+        "breakdowns": tables,
+        "funnels": [history.funnel(site.site_id, first, last, f) for f in site.funnels],
+    })
+
+
+def _range(request: HttpRequest, site_id: str) -> tuple[Any, Any, dict[str, Any]]:
+    """The days asked for; the default week, with the problems named, if they are not valid."""
+    query = serializers.RangeQuery(data={**request.GET.dict(), "site": site_id})
+    if query.is_valid():
+        return query.validated_data["from"], query.validated_data["to"], {}
+    fallback = serializers.RangeQuery(data={"site": site_id})
+    fallback.is_valid(raise_exception=True)
+    return fallback.validated_data["from"], fallback.validated_data["to"], dict(query.errors)
+
+
+@login_required
+@user_passes_test(lambda user: user.is_staff)
+def ops(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/ops.html", {"sites": request.user.sites.all()})
 
 
 async def stream(request: HttpRequest, site_id: str) -> HttpResponse:

@@ -1,4 +1,7 @@
-"""Publish a site to the ingest's Sites table, where the Lambda enforces its origins."""
+"""Publish a site to the ingest's Sites table, where the Lambda enforces its origins
+and counts its funnels."""
+
+import json
 
 import stack
 
@@ -12,6 +15,7 @@ def publish(site: Site) -> None:
             "site_id": {"S": site.site_id},
             "name": {"S": site.name},
             "allowed_origins": {"L": [{"S": o} for o in site.allowed_origins]},
+            "funnels": {"S": json.dumps(site.funnels)},
         },
     )
 

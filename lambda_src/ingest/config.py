@@ -22,7 +22,8 @@ class Config:
     rate_per_source: float = 20.0
     rate_burst: float = 60.0
     event_retention_days: int = 90
-    stats_retention_days: int = 8
+    stats_retention_days: int = 8  # minute counters
+    rollup_retention_days: int = 400  # hour and day counters
     active_shards: int = 32
     site_cache_s: float = 30.0
     commit_attempts: int = 5

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from . import active_sessions, enrich, protocol, rollups, sessions
+from . import active_sessions, enrich, funnels, protocol, rollups, sessions, visitors
 from .config import Config
 from .errors import Forbidden, Unavailable
 from .sessions import Session
@@ -74,7 +74,7 @@ def ingest(request: Request, store: Store, config: Config) -> Result:
     result = Result(rejected=rejected)
     if not valid:
         return result
-    _check_sites({e["site_id"] for _, e in valid}, request.origin, store)
+    sites = _check_sites({e["site_id"] for _, e in valid}, request.origin, store)
     ua = enrich.agent(request.user_agent)
     records, seen_ids = [], set()
     for _, event in valid:
@@ -83,14 +83,14 @@ def ingest(request: Request, store: Store, config: Config) -> Result:
             continue
         seen_ids.add(event["event_id"])
         records.append(enrich.record(event, ua, request.received_at, config.max_skew_s * 1000))
-    repeats = _count_sessions(records, request.received_at, store, config)
+    repeats = _count_sessions(records, request.received_at, store, config, sites)
     result.duplicates += repeats
     result.new = len(records) - repeats
     result.accepted = len(valid)
     return result
 
 
-def _check_sites(site_ids: set[str], origin: str | None, store: Store) -> None:
+def _check_sites(site_ids: set[str], origin: str | None, store: Store) -> dict[str, dict[str, Any]]:
     known = store.sites(site_ids)
     for site_id in sorted(site_ids):
         site = known.get(site_id)
@@ -98,6 +98,7 @@ def _check_sites(site_ids: set[str], origin: str | None, store: Store) -> None:
             raise Forbidden(f"unknown site {site_id!r}")
         if origin is not None and origin not in site.get("allowed_origins", []):
             raise Forbidden(f"origin {origin!r} is not allowed for site {site_id!r}")
+    return known
 
 
 def _with_expiry(rec: dict[str, Any], config: Config) -> dict[str, Any]:
@@ -111,7 +112,8 @@ def session_key(rec: dict[str, Any]) -> tuple[str, str]:
 MAX_ACTIONS = 100  # TransactWriteItems' limit
 
 
-def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, config: Config) -> int:
+def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, config: Config,
+                    sites: dict[str, dict[str, Any]]) -> int:
     """Fold the records into their sessions and counters, once each; answers how many were repeats.
 
     Each commit's counting is atomic; a batch too big for one transaction is split, which is
@@ -121,13 +123,14 @@ def _count_sessions(records: list[dict[str, Any]], now: int, store: Store, confi
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for rec in ordered:
         groups[session_key(rec)].append(rec)
+    visitor_keys = sorted({(r["site_id"], visitors.key(r["visitor_id"])) for r in records if not r["bot"]})
     for _ in range(config.commit_attempts):
-        states = store.load(list(groups))
-        plan, repeats = build_plan(groups, states, now, config)
+        states = store.load(list(groups) + visitor_keys)
+        plan, repeats = build_plan(groups, states, now, config, sites)
         if len(plan.puts) + len(plan.updates) > MAX_ACTIONS and len(records) > 1:
             half = len(records) // 2
-            return (_count_sessions(ordered[:half], now, store, config)
-                    + _count_sessions(ordered[half:], now, store, config))
+            return (_count_sessions(ordered[:half], now, store, config, sites)
+                    + _count_sessions(ordered[half:], now, store, config, sites))
         try:
             # Stored before they are counted; a repeat is neither rewritten nor counted again.
             store.put_events(plan.events)
@@ -143,10 +146,12 @@ def build_plan(
     states: dict[tuple[str, str], tuple[dict[str, Any], int]],
     now: int,
     config: Config,
+    sites: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Plan, int]:
     plan, repeats = Plan(), 0
     timeout_ms = config.session_timeout_s * 1000
     per_site: dict[str, rollups.Deltas] = defaultdict(rollups.new_deltas)
+    seen_at: dict[tuple[str, str], list[int]] = defaultdict(list)  # visitor -> times of new events
     for (site_id, key), records in groups.items():
         state, version = states.get((site_id, key), ({"sessions": [], "seen": {}, "active": []}, 0))
         seen = {k: v for k, v in state["seen"].items() if v >= now - SEEN_KEEP_MS}
@@ -155,28 +160,58 @@ def build_plan(
         if not fresh:
             continue
         plan.events += [_with_expiry(r, config) for r in fresh]
+        site_funnels = (sites or {}).get(site_id, {}).get("funnels", [])
         before = [Session.from_dict(s) for s in state["sessions"]]
-        after = sessions.apply(before, fresh, timeout_ms)
+        after = sessions.apply(before, fresh, timeout_ms, funnels.marker(site_funnels))
         rollups.event_deltas(fresh, per_site[site_id])
-        rollups.session_deltas(before, after, per_site[site_id])
+        rollups.session_deltas(before, after, funnels.progress_of(site_funnels), per_site[site_id])
+        seen_at[(site_id, records[0]["visitor_id"])] += [r["ts"] for r in fresh if not r["bot"]]
         seen.update({r["event_id"]: now for r in fresh})
         client_sid = records[0]["session_id"]
         active = _active_entries(plan, site_id, key, client_sid, after, state["active"], now, config)
-        plan.puts.append({
-            "site_id": site_id, "session_key": key, "version": version + 1, "expected": version,
-            "state": {"sessions": [s.to_dict() for s in after], "seen": seen, "active": active},
-            "visitor_id": records[0]["visitor_id"], "last": max(s.last for s in after),
-            "expires_at": now // 1000 + config.event_retention_days * 86400,
-        })
+        plan.puts.append(_session_put(site_id, key, records[0]["visitor_id"], version, now, config,
+                                      {"sessions": [s.to_dict() for s in after], "seen": seen, "active": active},
+                                      max(s.last for s in after)))
+    for (site_id, visitor_id), times in seen_at.items():
+        _count_visitor(plan, per_site[site_id], states, site_id, visitor_id, times, now, config)
     for site_id, deltas in per_site.items():
-        for m, counters in deltas.items():
+        for suffix, counters in deltas.items():
             if not any(counters.values()):
                 continue
-            update = plan.updates[("stats", f"{site_id}#m#{m}", None)]
+            update = plan.updates[("stats", f"{site_id}#{suffix}", None)]
             for name, amount in counters.items():
                 update.adds[name] += amount
-            update.sets["expires_at"] = m * 60 + config.stats_retention_days * 86400
+            keep = config.stats_retention_days if suffix.startswith("m#") else config.rollup_retention_days
+            update.sets["expires_at"] = _bucket_start(suffix) + keep * 86400
     return plan, repeats
+
+
+def _bucket_start(suffix: str) -> int:
+    """Seconds since the epoch at which a counter item's minute, hour or day begins."""
+    kind, number = suffix.split("#")[:2]
+    return int(number) * {"m": 60, "h": 3600, "d": 86400}[kind]
+
+
+def _session_put(site_id: str, key: str, visitor_id: str, version: int, now: int, config: Config,
+                 state: dict[str, Any], last: int) -> dict[str, Any]:
+    return {"site_id": site_id, "session_key": key, "version": version + 1, "expected": version,
+            "state": state, "visitor_id": visitor_id, "last": last,
+            "expires_at": now // 1000 + config.event_retention_days * 86400}
+
+
+def _count_visitor(plan: Plan, deltas: rollups.Deltas, states: dict[tuple[str, str], tuple[dict[str, Any], int]],
+                   site_id: str, visitor_id: str, times: list[int], now: int, config: Config) -> None:
+    """Count the visitor on the days and hours of their new events, written only when those change."""
+    if not times:
+        return
+    key = visitors.key(visitor_id)
+    stored, version = states.get((site_id, key), (visitors.empty(), 0))
+    before = visitors.settle(stored, now, config.max_skew_s * 1000)
+    after = visitors.seen(before, times)
+    if after == stored:
+        return
+    visitors.deltas(before, after, deltas)
+    plan.puts.append(_session_put(site_id, key, visitor_id, version, now, config, after, max(times)))
 
 
 def _active_entries(plan: Plan, site_id: str, key: str, client_sid: str, after: list[Session],

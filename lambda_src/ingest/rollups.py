@@ -1,69 +1,115 @@
-"""Per-minute realtime counters, as deltas to ADD to the Stats table.
+"""Counters to ADD to the Stats table, per minute, hour and day (UTC).
 
-Event counters (pv, ev, cv, ...) grow with each new event. Session counters
-(sessions started, visitors per minute, sessions by source) are the
-difference between a session's contribution after the batch and before it,
-so a session that merges or starts earlier moves its counts instead of
-counting twice.
+Event counters grow with each new event. Session and visitor counters are the
+difference between a session's (or visitor's) contribution after the batch and
+before it, so a session that merges or starts earlier moves its counts instead
+of counting twice. A session counts in the minute, hour and day it started.
 
-Counter names: pv page views, ev events, cv conversions, cvv conversion value,
-bot bot events, se sessions started, vi visitors (sessions with an event in the
-minute), p#<path> page views by path, g#<goal> conversions by goal,
-r#<source> sessions started by source.
+Items, by the suffix after "<site>#":
+  m#<minute>     pv page views, ev events, cv conversions, cvv conversion value, bot bot
+                 events, se sessions started, vi sessions with an event in the minute,
+                 p#<path> page views, g#<goal> conversions, r#<source> sessions started
+  h#<hour>       pv, ev, cv, se, bo bounces, vi visitors with an event in the hour
+  d#<day>        pv, ev, cv, cvv, bot, se, bo, eng engaged ms, cs converted sessions,
+                 g#<goal>, f#<funnel>#<step> sessions that reached a funnel step, and
+                 visitors (see visitors.py): vn first seen, v#<gap> back after <gap> days
+  d#<day>#pages  p#<path> page views, en#<path> entries, ex#<path> exits
+  d#<day>#src    r#<source>, us# um# uc# UTM source, medium and campaign, b# browser,
+                 o# OS, dv# device class: sessions started
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from .sessions import Session, minute
 
-Deltas = dict[int, dict[str, float]]  # minute -> counter -> amount
+Deltas = dict[str, dict[str, float]]  # item suffix -> counter -> amount
+NAME_LIMIT = 200  # dimension values are cut to this length in counter names
+
+
+def new_deltas() -> Deltas:
+    return defaultdict(lambda: defaultdict(float))
+
+
+def buckets(ts: int) -> tuple[str, str, str]:
+    m = minute(ts)
+    return f"m#{m}", f"h#{m // 60}", f"d#{m // 1440}"
 
 
 def event_deltas(records: list[dict[str, Any]], into: Deltas) -> None:
     for rec in records:
-        bucket = into[minute(rec["ts"])]
+        m, h, d = buckets(rec["ts"])
         if rec["bot"]:
-            bucket["bot"] = bucket.get("bot", 0) + 1
+            into[m]["bot"] += 1
+            into[d]["bot"] += 1
             continue
-        bucket["ev"] = bucket.get("ev", 0) + 1
+        for b in (m, h, d):
+            into[b]["ev"] += 1
         kind = rec["type"]
         if kind == "page_view":
-            bucket["pv"] = bucket.get("pv", 0) + 1
-            key = f"p#{rec['path'][:200]}"
-            bucket[key] = bucket.get(key, 0) + 1
+            path = rec["path"][:NAME_LIMIT]
+            for b in (m, h, d):
+                into[b]["pv"] += 1
+            into[m][f"p#{path}"] += 1
+            into[f"{d}#pages"][f"p#{path}"] += 1
         elif kind == "conversion":
-            bucket["cv"] = bucket.get("cv", 0) + 1
-            key = f"g#{rec['goal']}"
-            bucket[key] = bucket.get(key, 0) + 1
+            for b in (m, h, d):
+                into[b]["cv"] += 1
+            into[m][f"g#{rec['goal']}"] += 1
+            into[d][f"g#{rec['goal']}"] += 1
             if rec.get("value"):
-                bucket["cvv"] = bucket.get("cvv", 0) + rec["value"]
+                into[m]["cvv"] += rec["value"]
+                into[d]["cvv"] += rec["value"]
 
 
-def _contribution(sessions: list[Session]) -> Deltas:
-    out: Deltas = defaultdict(dict)
+Progress = Callable[[Session], dict[str, int]]  # funnel name -> steps reached
+
+
+def _contribution(sessions: list[Session], progress: Progress) -> Deltas:
+    out = new_deltas()
     for s in sessions:
         if s.bot:
             continue
-        start = out[minute(s.start)]
-        start["se"] = start.get("se", 0) + 1
-        key = f"r#{s.src[:200]}"
-        start[key] = start.get(key, 0) + 1
-        for m in s.minutes:
-            out[m]["vi"] = out[m].get("vi", 0) + 1
+        m, h, d = buckets(s.start)
+        for b in (m, h, d):
+            out[b]["se"] += 1
+        if s.bounce:
+            out[h]["bo"] += 1
+            out[d]["bo"] += 1
+        out[d]["eng"] += s.engaged_ms
+        if s.goals:
+            out[d]["cs"] += 1
+        for funnel, reached in progress(s).items():
+            for step in range(1, reached + 1):
+                out[d][f"f#{funnel}#{step}"] += 1
+        out[m][f"r#{s.src[:NAME_LIMIT]}"] += 1
+        pages, sources = out[f"{d}#pages"], out[f"{d}#src"]
+        pages[f"en#{s.entry[:NAME_LIMIT]}"] += 1
+        pages[f"ex#{s.exit[:NAME_LIMIT]}"] += 1
+        sources[f"r#{s.src[:NAME_LIMIT]}"] += 1
+        for prefix, field in (("us", "utm_source"), ("um", "utm_medium"), ("uc", "utm_campaign")):
+            if field in s.utm:
+                sources[f"{prefix}#{s.utm[field][:NAME_LIMIT]}"] += 1
+        sources[f"b#{s.browser}"] += 1
+        sources[f"o#{s.os}"] += 1
+        sources[f"dv#{s.device}"] += 1
+        for mm in s.minutes:
+            out[f"m#{mm}"]["vi"] += 1
     return out
 
 
-def session_deltas(before: list[Session], after: list[Session], into: Deltas) -> None:
-    old, new = _contribution(before), _contribution(after)
-    for m in set(old) | set(new):
-        for key in set(old.get(m, {})) | set(new.get(m, {})):
-            change = new.get(m, {}).get(key, 0) - old.get(m, {}).get(key, 0)
+def difference(old: Deltas, new: Deltas, into: Deltas) -> None:
+    """Add new - old to `into`."""
+    for b in set(old) | set(new):
+        before, after = old.get(b, {}), new.get(b, {})
+        for name in set(before) | set(after):
+            change = after.get(name, 0) - before.get(name, 0)
             if change:
-                into[m][key] = into[m].get(key, 0) + change
+                into[b][name] += change
 
 
-def new_deltas() -> Deltas:
-    return defaultdict(dict)
+def session_deltas(before: list[Session], after: list[Session], progress: Progress, into: Deltas) -> None:
+    difference(_contribution(before, progress), _contribution(after, progress), into)

@@ -8,10 +8,14 @@ merging them, so the result depends only on the set of events, never on order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .enrich import source
+from .funnels import merge_marks
+
+Marker = Callable[[dict[str, Any]], str | None]  # an event's funnel mark, if any
 
 INTERACTIONS = ("click", "conversion", "custom")
 
@@ -37,6 +41,7 @@ class Session:
     goals: dict[str, int] = field(default_factory=dict)
     value: float = 0.0
     minutes: list[int] = field(default_factory=list)
+    marks: list[list[Any]] = field(default_factory=list)  # see funnels.py
 
     @property
     def bounce(self) -> bool:
@@ -70,8 +75,10 @@ def _new(rec: dict[str, Any]) -> Session:
 _NO_VIEW = 1 << 62
 
 
-def _count(session: Session, rec: dict[str, Any]) -> None:
+def _count(session: Session, rec: dict[str, Any], marker: Marker | None) -> None:
     kind = rec["type"]
+    if marker and (found := marker(rec)):
+        session.marks.append([rec["ts"], found])
     session.events += 1
     if kind == "page_view":
         session.pageviews += 1
@@ -106,24 +113,27 @@ def merge(a: Session, b: Session) -> Session:
         interactions=a.interactions + b.interactions, engaged_ms=a.engaged_ms + b.engaged_ms,
         goals=goals, value=round(a.value + b.value, 6),
         minutes=sorted(set(a.minutes) | set(b.minutes)),
+        marks=merge_marks(a.marks, b.marks),
     )
 
 
-def add(sessions: list[Session], rec: dict[str, Any], timeout_ms: int) -> list[Session]:
+def add(sessions: list[Session], rec: dict[str, Any], timeout_ms: int,
+        marker: Marker | None = None) -> list[Session]:
     """The sessions after one more event."""
     ts = rec["ts"]
     near = [s for s in sessions if s.start - timeout_ms <= ts <= s.last + timeout_ms]
     rest = [s for s in sessions if all(s is not n for n in near)]
     joined = _new(rec)
-    _count(joined, rec)
+    _count(joined, rec, marker)
     for session in near:
         joined = merge(joined, session)
     return sorted(rest + [joined], key=lambda s: s.start)
 
 
-def apply(sessions: list[Session], records: list[dict[str, Any]], timeout_ms: int) -> list[Session]:
+def apply(sessions: list[Session], records: list[dict[str, Any]], timeout_ms: int,
+          marker: Marker | None = None) -> list[Session]:
     for rec in sorted(records, key=lambda r: (r["ts"], r["event_id"])):
-        sessions = add(sessions, rec, timeout_ms)
+        sessions = add(sessions, rec, timeout_ms, marker)
     return sessions
 
 

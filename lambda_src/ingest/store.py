@@ -37,6 +37,11 @@ def _guard(call: Any, **kwargs: Any) -> Any:
         raise Unavailable(f"DynamoDB is unreachable ({type(error).__name__})", retry_after=2) from None
 
 
+def _site(item: dict[str, Any]) -> dict[str, Any]:
+    return {"allowed_origins": [v["S"] for v in item.get("allowed_origins", {}).get("L", [])],
+            "funnels": json.loads(item["funnels"]["S"]) if "funnels" in item else []}
+
+
 class DynamoStore:
     def __init__(self, client: Any, config: Config) -> None:
         self.ddb, self.config = client, config
@@ -55,8 +60,7 @@ class DynamoStore:
                 item = found.get(site_id)
                 # an unknown site is asked again soon, so a newly registered one works at once
                 ttl = self.config.site_cache_s if item else 5.0
-                site = {"allowed_origins": [v["S"] for v in item.get("allowed_origins", {}).get("L", [])]} \
-                    if item else None
+                site = _site(item) if item else None
                 self._sites[site_id] = (now + ttl, site)
         return {s: site for s in site_ids if (site := self._sites[s][1]) is not None}
 

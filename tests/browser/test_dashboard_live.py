@@ -75,3 +75,24 @@ def test_script_in_tracked_strings_shows_literally_and_never_runs(stack, context
     assert page.locator("main img").count() == 0
     assert page.locator("main script").count() == 0
     assert errors == []
+
+
+def test_the_history_page_shows_tracked_strings_as_text_and_runs_none(stack, context):
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(stack, page)
+    for payload in PAYLOADS:
+        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=f"https://{uuid.uuid4().hex[:6]}.example/", title=payload)
+
+    page.goto(f"{stack.dashboard}/sites/demo/history")
+    until(page, "() => document.querySelector('#series').width > 0")
+
+    text = page.inner_text("main")
+    assert 'onerror="window.pwned=1"' in text and "</script><script>window.pwned=1</script>" in text
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("main img").count() == 0
+    assert page.locator("main script:not([type='application/json'])").count() == 0
+    assert "Funnel: checkout" in text and "Entry pages" in text
+    assert errors == []
+    page.screenshot(path=str(SCREENSHOTS / "history.png"), full_page=True)

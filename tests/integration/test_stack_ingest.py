@@ -6,7 +6,7 @@ import uuid
 import boto3
 import pytest
 import requests
-from ingest import active_sessions, event_items, realtime_stats
+from ingest import active_sessions, event_items, stats
 
 from tests.ingest_support import event
 
@@ -70,14 +70,14 @@ def test_a_resent_batch_is_counted_once_and_the_visitor_is_active(stack):
                         visitor_event("click", path="/b", visitor=vid)]}
     ddb = boto3.client("dynamodb", endpoint_url=stack.settings.endpoint_url, region_name="us-east-1")
     minute = now_ms() // 60000
-    before = realtime_stats.read(ddb, stack.outputs["StatsTableName"], "demo", [minute, minute + 1])
+    before = stats.minutes(ddb, stack.outputs["StatsTableName"], "demo", [minute, minute + 1])
 
     first = stack.post(batch)
     again = stack.post(batch)
 
     assert first.json() == {"accepted": 3, "duplicates": 0, "rejected": []}
     assert again.json() == {"accepted": 3, "duplicates": 3, "rejected": []}
-    after = realtime_stats.read(ddb, stack.outputs["StatsTableName"], "demo", [minute, minute + 1])
+    after = stats.minutes(ddb, stack.outputs["StatsTableName"], "demo", [minute, minute + 1])
     pageviews = sum(after[m].get("pv", 0) - before[m].get("pv", 0) for m in after)
     assert pageviews == 2
     active = active_sessions.read(ddb, stack.outputs["ActiveSessionsTableName"], "demo", now_ms())

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from rest_framework.authtoken.models import Token
 
+from sites_app import funnels
 from sites_app.models import Site
 from sites_app.registry import publish
 
@@ -19,10 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--site", help="a site id this user owns")
         parser.add_argument("--site-name", default="")
         parser.add_argument("--origin", action="append", default=[], help="an allowed origin; repeatable")
+        parser.add_argument("--staff", action="store_true", help="may see the operations panel")
+        parser.add_argument("--funnel", action="append", default=[], type=funnels.parse,
+                            help='a funnel, "name=page:/a,page:/b*,goal:purchase"; repeatable')
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         user, _ = get_user_model().objects.get_or_create(username=options["username"])
         user.set_password(options["password"])
+        user.is_staff = user.is_staff or options["staff"]
         user.save()
         token, _ = Token.objects.get_or_create(user=user)
         out = {"username": user.username, "password": options["password"], "token": token.key}
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             site, _ = Site.objects.update_or_create(
                 site_id=options["site"],
                 defaults={"owner": user, "name": options["site_name"] or options["site"],
-                          "allowed_origins": options["origin"]},
+                          "allowed_origins": options["origin"], "funnels": options["funnel"]},
             )
             publish(site)
             out["site"] = site.site_id

@@ -1,0 +1,130 @@
+"""A site's history over a range of UTC days, as plain data, from the Stats table's
+hour and day counters (see ingest/rollups.py). Nothing here reads Events or Sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import stack
+from ingest import stats, visitors
+
+EPOCH = dt.date(1970, 1, 1)
+
+# dimension -> (item, counter prefix, what is counted)
+DIMENSIONS = {
+    "pages": ("pages", "p", "pageviews"),
+    "entry_pages": ("pages", "en", "sessions"),
+    "exit_pages": ("pages", "ex", "sessions"),
+    "referrers": ("src", "r", "sessions"),
+    "utm_source": ("src", "us", "sessions"),
+    "utm_medium": ("src", "um", "sessions"),
+    "utm_campaign": ("src", "uc", "sessions"),
+    "browsers": ("src", "b", "sessions"),
+    "os": ("src", "o", "sessions"),
+    "devices": ("src", "dv", "sessions"),
+}
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def _read(site_id: str, suffixes: list[str]) -> dict[str, dict[str, float]]:
+    return stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, suffixes)
+
+
+def _days(site_id: str, first: dt.date, last: dt.date, part: str = "") -> dict[int, dict[str, float]]:
+    numbers = range(day_number(first), day_number(last) + 1)
+    found = _read(site_id, [f"d#{n}{part}" for n in numbers])
+    return {n: found[f"d#{n}{part}"] for n in numbers}
+
+
+def _rate(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
+    days = _days(site_id, first, last)
+    totals: Counter[str] = Counter()
+    for counters in days.values():
+        totals.update(counters)
+    sessions = totals["se"]
+    goals = {k[2:]: int(v) for k, v in sorted(totals.items()) if k.startswith("g#")}
+    return {
+        "visitors": visitors.unique(days, day_number(first), day_number(last)),
+        "sessions": int(sessions),
+        "pageviews": int(totals["pv"]),
+        "bounces": int(totals["bo"]),
+        "bounce_rate": _rate(totals["bo"], sessions),
+        "avg_engaged_seconds": round(totals["eng"] / sessions / 1000, 1) if sessions else 0.0,
+        "conversions": int(totals["cv"]),
+        "converted_sessions": int(totals["cs"]),
+        "conversion_rate": _rate(totals["cs"], sessions),
+        "conversion_value": round(totals["cvv"], 2),
+        "goals": goals,
+    }
+
+
+def _part_totals(site_id: str, first: dt.date, last: dt.date, part: str) -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for counters in _days(site_id, first, last, f"#{part}").values():
+        totals.update(counters)
+    return totals
+
+
+def _rows(totals: Counter[str], dimension: str, limit: int) -> dict[str, Any]:
+    _, prefix, counted = DIMENSIONS[dimension]
+    mine = {k[len(prefix) + 1:]: v for k, v in totals.items() if k.startswith(f"{prefix}#")}
+    rows = sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"dimension": dimension, "counts": counted, "total": int(sum(mine.values())),
+            "rows": [{"name": name, "count": int(count)} for name, count in rows[:limit]]}
+
+
+def breakdown(site_id: str, first: dt.date, last: dt.date, dimension: str, limit: int) -> dict[str, Any]:
+    totals = _part_totals(site_id, first, last, DIMENSIONS[dimension][0])
+    return _rows(totals, dimension, limit)
+
+
+def breakdowns(site_id: str, first: dt.date, last: dt.date, limit: int) -> list[dict[str, Any]]:
+    """Every dimension at once, from one read of each kind of item."""
+    parts = {part: _part_totals(site_id, first, last, part) for part in ("pages", "src")}
+    return [_rows(parts[part], dimension, limit) for dimension, (part, _, _) in DIMENSIONS.items()]
+
+
+SERIES = {"pageviews": "pv", "sessions": "se", "bounces": "bo", "conversions": "cv"}
+
+
+def series(site_id: str, first: dt.date, last: dt.date, interval: str) -> list[dict[str, Any]]:
+    """Points from the start of `first` to the end of `last`: per minute, hour or day.
+    A point's visitors are the visitors seen in it (per minute: sessions seen in it)."""
+    start, end = day_number(first), day_number(last) + 1
+    per_day = {"minute": 1440, "hour": 24, "day": 1}[interval]
+    letter = interval[0]
+    numbers = list(range(start * per_day, end * per_day))
+    found = _read(site_id, [f"{letter}#{n}" for n in numbers])
+    step = 86400 // per_day
+    points = []
+    for n in numbers:
+        counters = found[f"{letter}#{n}"]
+        point = {"start": n * step, **{name: int(counters.get(key, 0)) for name, key in SERIES.items()}}
+        point["visitors"] = (visitors.unique({n: counters}, n, n) if interval == "day"
+                             else int(counters.get("vi", 0)))
+        points.append(point)
+    return points
+
+
+def funnel(site_id: str, first: dt.date, last: dt.date, definition: dict[str, Any]) -> dict[str, Any]:
+    totals: Counter[str] = Counter()
+    for counters in _days(site_id, first, last).values():
+        totals.update(counters)
+    steps, previous = [], totals["se"]
+    for number, step in enumerate(definition["steps"], start=1):
+        reached = int(totals[f"f#{definition['name']}#{number}"])
+        steps.append({"name": step["name"], "page": step.get("page"), "goal": step.get("goal"),
+                      "sessions": reached, "from_previous": _rate(reached, previous),
+                      "from_start": _rate(reached, totals["se"])})
+        previous = reached
+    return {"funnel": definition["name"], "sessions": int(totals["se"]), "steps": steps}
