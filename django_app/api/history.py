@@ -1,5 +1,5 @@
 """A site's history over a range of UTC days, as plain data, from the Stats table's
-hour and day counters (see ingest/rollups.py). Nothing here reads Events or Sessions.
+minute and day counters (see ingest/rollups.py). Nothing here reads Events or Sessions.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ DIMENSIONS = {
     "pages": ("pages", "p", "pageviews"),
     "entry_pages": ("pages", "en", "sessions"),
     "exit_pages": ("pages", "ex", "sessions"),
-    "referrers": ("src", "r", "sessions"),
-    "utm_source": ("src", "us", "sessions"),
-    "utm_medium": ("src", "um", "sessions"),
-    "utm_campaign": ("src", "uc", "sessions"),
-    "browsers": ("src", "b", "sessions"),
-    "os": ("src", "o", "sessions"),
-    "devices": ("src", "dv", "sessions"),
+    "referrers": ("", "r", "sessions"),
+    "utm_source": ("", "us", "sessions"),
+    "utm_medium": ("", "um", "sessions"),
+    "utm_campaign": ("", "uc", "sessions"),
+    "browsers": ("", "b", "sessions"),
+    "os": ("", "o", "sessions"),
+    "devices": ("", "dv", "sessions"),
 }
 
 
@@ -70,7 +70,7 @@ def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
 
 def _part_totals(site_id: str, first: dt.date, last: dt.date, part: str) -> Counter[str]:
     totals: Counter[str] = Counter()
-    for counters in _days(site_id, first, last, f"#{part}").values():
+    for counters in _days(site_id, first, last, f"#{part}" if part else "").values():
         totals.update(counters)
     return totals
 
@@ -90,7 +90,7 @@ def breakdown(site_id: str, first: dt.date, last: dt.date, dimension: str, limit
 
 def breakdowns(site_id: str, first: dt.date, last: dt.date, limit: int) -> list[dict[str, Any]]:
     """Every dimension at once, from one read of each kind of item."""
-    parts = {part: _part_totals(site_id, first, last, part) for part in ("pages", "src")}
+    parts = {part: _part_totals(site_id, first, last, part) for part in ("pages", "")}
     return [_rows(parts[part], dimension, limit) for dimension, (part, _, _) in DIMENSIONS.items()]
 
 
@@ -100,20 +100,20 @@ SERIES = {"pageviews": "pv", "sessions": "se", "bounces": "bo", "conversions": "
 def series(site_id: str, first: dt.date, last: dt.date, interval: str) -> list[dict[str, Any]]:
     """Points from the start of `first` to the end of `last`: per minute, hour or day.
     A point's visitors are the visitors seen in it (per minute: sessions seen in it)."""
-    start, end = day_number(first), day_number(last) + 1
-    per_day = {"minute": 1440, "hour": 24, "day": 1}[interval]
-    letter = interval[0]
-    numbers = list(range(start * per_day, end * per_day))
-    found = _read(site_id, [f"{letter}#{n}" for n in numbers])
-    step = 86400 // per_day
-    points = []
-    for n in numbers:
-        counters = found[f"{letter}#{n}"]
-        point = {"start": n * step, **{name: int(counters.get(key, 0)) for name, key in SERIES.items()}}
-        point["visitors"] = (visitors.unique({n: counters}, n, n) if interval == "day"
-                             else int(counters.get("vi", 0)))
-        points.append(point)
-    return points
+    if interval == "minute":
+        numbers = list(range(day_number(first) * 1440, (day_number(last) + 1) * 1440))
+        found = _read(site_id, [f"m#{n}" for n in numbers])
+        return [_point(n * 60, found[f"m#{n}"], "", int(found[f"m#{n}"].get("vi", 0))) for n in numbers]
+    days = _days(site_id, first, last)
+    if interval == "day":
+        return [_point(n * 86400, c, "", visitors.unique({n: c}, n, n)) for n, c in days.items()]
+    return [_point(n * 86400 + h * 3600, c, f"h{h:02d}#", int(c.get(f"h{h:02d}#vi", 0)))
+            for n, c in days.items() for h in range(24)]
+
+
+def _point(start: int, counters: dict[str, float], prefix: str, seen: int) -> dict[str, Any]:
+    return {"start": start, **{name: int(counters.get(prefix + key, 0)) for name, key in SERIES.items()},
+            "visitors": seen}
 
 
 def funnel(site_id: str, first: dt.date, last: dt.date, definition: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ class Config:
     rate_burst: float = 60.0
     event_retention_days: int = 90
     stats_retention_days: int = 8  # minute counters
-    rollup_retention_days: int = 400  # hour and day counters
+    rollup_retention_days: int = 400  # day counters (with their hours)
     active_shards: int = 32
     site_cache_s: float = 30.0
     commit_attempts: int = 5

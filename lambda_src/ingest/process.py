@@ -187,9 +187,9 @@ def build_plan(
 
 
 def _bucket_start(suffix: str) -> int:
-    """Seconds since the epoch at which a counter item's minute, hour or day begins."""
+    """Seconds since the epoch at which a counter item's minute or day begins."""
     kind, number = suffix.split("#")[:2]
-    return int(number) * {"m": 60, "h": 3600, "d": 86400}[kind]
+    return int(number) * {"m": 60, "d": 86400}[kind]
 
 
 def _session_put(site_id: str, key: str, visitor_id: str, version: int, now: int, config: Config,

@@ -5,17 +5,21 @@ difference between a session's (or visitor's) contribution after the batch and
 before it, so a session that merges or starts earlier moves its counts instead
 of counting twice. A session counts in the minute, hour and day it started.
 
-Items, by the suffix after "<site>#":
-  m#<minute>     pv page views, ev events, cv conversions, cvv conversion value, bot bot
-                 events, se sessions started, vi sessions with an event in the minute,
-                 p#<path> page views, g#<goal> conversions, r#<source> sessions started
-  h#<hour>       pv, ev, cv, se, bo bounces, vi visitors with an event in the hour
-  d#<day>        pv, ev, cv, cvv, bot, se, bo, eng engaged ms, cs converted sessions,
-                 g#<goal>, f#<funnel>#<step> sessions that reached a funnel step, and
-                 visitors (see visitors.py): vn first seen, v#<gap> back after <gap> days
+Items, by the suffix after "<site>#" (each counter costs the emulator time on every
+write, so an item holds only what is read):
+  m#<minute>     pv page views, cv conversions, cvv conversion value, bot bot events,
+                 se sessions started, bo bounces, vi sessions with an event in the minute
+  d#<day>        pv, ev events, cv, cvv, bot, se, bo, eng engaged ms, cs converted sessions,
+                 g#<goal>, f#<funnel>#<step> sessions that reached a funnel step;
+                 visitors (see visitors.py): vn first seen, v#<gap> back after <gap> days;
+                 per hour HH of the day: hHH#pv, hHH#cv, hHH#se, hHH#bo bounces, hHH#vi
+                 visitors seen in the hour; sessions started by r#<source>, us# um# uc#
+                 UTM source, medium and campaign, b# browser, o# OS, dv# device class
   d#<day>#pages  p#<path> page views, en#<path> entries, ex#<path> exits
-  d#<day>#src    r#<source>, us# um# uc# UTM source, medium and campaign, b# browser,
-                 o# OS, dv# device class: sessions started
+
+Hours and session dimensions share the day's item: it is written by every batch
+anyway, and each item a transaction touches costs DynamoDB and the emulator more
+than a few more counters in it. Paths, which can be many, have their own item.
 """
 
 from __future__ import annotations
@@ -35,8 +39,9 @@ def new_deltas() -> Deltas:
 
 
 def buckets(ts: int) -> tuple[str, str, str]:
+    """The minute's item, the hour's counter prefix, the day's item."""
     m = minute(ts)
-    return f"m#{m}", f"h#{m // 60}", f"d#{m // 1440}"
+    return f"m#{m}", f"h{m // 60 % 24:02d}#", f"d#{m // 1440}"
 
 
 def event_deltas(records: list[dict[str, Any]], into: Deltas) -> None:
@@ -46,19 +51,17 @@ def event_deltas(records: list[dict[str, Any]], into: Deltas) -> None:
             into[m]["bot"] += 1
             into[d]["bot"] += 1
             continue
-        for b in (m, h, d):
-            into[b]["ev"] += 1
+        into[d]["ev"] += 1
         kind = rec["type"]
         if kind == "page_view":
-            path = rec["path"][:NAME_LIMIT]
-            for b in (m, h, d):
-                into[b]["pv"] += 1
-            into[m][f"p#{path}"] += 1
-            into[f"{d}#pages"][f"p#{path}"] += 1
+            into[m]["pv"] += 1
+            into[d]["pv"] += 1
+            into[d][f"{h}pv"] += 1
+            into[f"{d}#pages"][f"p#{rec['path'][:NAME_LIMIT]}"] += 1
         elif kind == "conversion":
-            for b in (m, h, d):
-                into[b]["cv"] += 1
-            into[m][f"g#{rec['goal']}"] += 1
+            into[m]["cv"] += 1
+            into[d]["cv"] += 1
+            into[d][f"{h}cv"] += 1
             into[d][f"g#{rec['goal']}"] += 1
             if rec.get("value"):
                 into[m]["cvv"] += rec["value"]
@@ -74,19 +77,20 @@ def _contribution(sessions: list[Session], progress: Progress) -> Deltas:
         if s.bot:
             continue
         m, h, d = buckets(s.start)
-        for b in (m, h, d):
-            out[b]["se"] += 1
+        out[m]["se"] += 1
+        out[d]["se"] += 1
+        out[d][f"{h}se"] += 1
         if s.bounce:
-            out[h]["bo"] += 1
+            out[m]["bo"] += 1
             out[d]["bo"] += 1
+            out[d][f"{h}bo"] += 1
         out[d]["eng"] += s.engaged_ms
         if s.goals:
             out[d]["cs"] += 1
         for funnel, reached in progress(s).items():
             for step in range(1, reached + 1):
                 out[d][f"f#{funnel}#{step}"] += 1
-        out[m][f"r#{s.src[:NAME_LIMIT]}"] += 1
-        pages, sources = out[f"{d}#pages"], out[f"{d}#src"]
+        pages, sources = out[f"{d}#pages"], out[d]
         pages[f"en#{s.entry[:NAME_LIMIT]}"] += 1
         pages[f"ex#{s.exit[:NAME_LIMIT]}"] += 1
         sources[f"r#{s.src[:NAME_LIMIT]}"] += 1

@@ -8,7 +8,7 @@ gap is the days since they were last seen. Visitors in days [a, b] are then
     sum over d in [a, b] of  vn(d) + sum of v#g(d) for g > d - a
 
 because a visitor counts once, on their first day within the range: the day
-whose previous visit lies before a. Hours count `vi` once per visitor and hour.
+whose previous visit lies before a. Hours count `hHH#vi` once per visitor and hour.
 
 Event times are never more than the clock skew from the time they arrive
 (enrich.record), so days and hours older than that are final and leave the
@@ -55,7 +55,7 @@ def _contribution(state: dict[str, Any]) -> Deltas:
         out[f"d#{day}"]["vn" if previous is None else f"v#{day - previous}"] += 1
         previous = day
     for hour in state["hours"]:
-        out[f"h#{hour}"]["vi"] += 1
+        out[f"d#{hour // 24}"][f"h{hour % 24:02d}#vi"] += 1
     return out
 
 

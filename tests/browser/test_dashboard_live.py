@@ -83,7 +83,8 @@ def test_the_history_page_shows_tracked_strings_as_text_and_runs_none(stack, con
     page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(stack, page)
     for payload in PAYLOADS:
-        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=f"https://{uuid.uuid4().hex[:6]}.example/", title=payload)
+        referrer = f"https://{uuid.uuid4().hex[:6]}.example/"
+        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=referrer, title=payload)
 
     page.goto(f"{stack.dashboard}/sites/demo/history")
     until(page, "() => document.querySelector('#series').width > 0")

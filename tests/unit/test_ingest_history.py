@@ -51,8 +51,8 @@ def test_a_visitor_twice_in_an_hour_counts_once_in_that_hour_and_day():
     send(store, [event(ts=T0)], T0)
     send(store, [event(ts=T0 + 5 * MIN, session_id="session-0002")], T0 + 5 * MIN)
 
-    hour = store.stats[f"demo#h#{T0 // 3_600_000}"]
-    assert hour["vi"] == 1 and hour["se"] == 2
+    day = store.stats[f"demo#d#{DAY0}"]
+    assert day["h12#vi"] == 1 and day["h12#se"] == 2
     assert visitors.unique(days(store), DAY0, DAY0) == 1
 
 
@@ -67,7 +67,7 @@ def test_day_counters_hold_bounces_entries_exits_sources_and_devices():
 
     day = store.stats[f"demo#d#{DAY0}"]
     pages = store.stats[f"demo#d#{DAY0}#pages"]
-    sources = store.stats[f"demo#d#{DAY0}#src"]
+    sources = day
     assert (day["se"], day["bo"], day["pv"], day["eng"], day["vn"]) == (2, 1, 3, 15000, 2)
     assert (pages["en#/landing"], pages["en#/a"], pages["ex#/b"], pages["p#/b"]) == (1, 1, 1, 1)
     assert (sources["us#news"], sources["um#email"], sources["r#news"], sources["r#direct"]) == (1, 1, 1, 1)

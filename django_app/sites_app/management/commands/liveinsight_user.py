@@ -32,11 +32,11 @@ class Command(BaseCommand):
         token, _ = Token.objects.get_or_create(user=user)
         out = {"username": user.username, "password": options["password"], "token": token.key}
         if options["site"]:
-            site, _ = Site.objects.update_or_create(
-                site_id=options["site"],
-                defaults={"owner": user, "name": options["site_name"] or options["site"],
-                          "allowed_origins": options["origin"], "funnels": options["funnel"]},
-            )
+            defaults = {"owner": user, "name": options["site_name"] or options["site"],
+                        "allowed_origins": options["origin"]}
+            if options["funnel"]:  # funnels are kept unless given
+                defaults["funnels"] = options["funnel"]
+            site, _ = Site.objects.update_or_create(site_id=options["site"], defaults=defaults)
             publish(site)
             out["site"] = site.site_id
         self.stdout.write(json.dumps(out))

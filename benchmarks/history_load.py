@@ -1,0 +1,111 @@
+"""30 days of demo-shop history, counted by the real ingest code at simulated times, and the
+naive way to answer a history question: a Scan of every stored event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from typing import Any
+
+from ingest import process
+from ingest.config import Config
+from ingest.store import DynamoStore
+
+from .bench_ingest import UA
+
+PAGES = ["/demo/", "/demo/products/", "/demo/products/trail-runner/", "/demo/products/rain-shell/",
+         "/demo/products/day-pack/", "/demo/products/camp-mug/", "/demo/cart/", "/demo/checkout/"]
+SOURCES = ["", "https://www.google.com/", "https://news.ycombinator.com/", "https://t.co/x"]
+DAY_MS = 86_400_000
+
+
+def session_events(rng: random.Random, visitor: str, start: int) -> list[dict[str, Any]]:
+    """One visit: page views with heartbeats between, now and then a purchase."""
+    session, out, ts = uuid.uuid4().hex[:16], [], start
+    referrer = rng.choice(SOURCES)
+    for page in rng.sample(PAGES, rng.randint(1, 4)):
+        base = {"site_id": "demo", "visitor_id": visitor, "session_id": session,
+                "url": f"http://127.0.0.1:8000{page}"}
+        out.append({**base, "event_id": str(uuid.uuid4()), "type": "page_view", "ts": ts,
+                    **({"referrer": referrer} if referrer and not out else {})})
+        ts += 10_000
+        out.append({**base, "event_id": str(uuid.uuid4()), "type": "heartbeat", "ts": ts, "engaged_ms": 10_000})
+        ts += 5_000
+    if rng.random() < 0.05:
+        out.append({**base, "event_id": str(uuid.uuid4()), "type": "conversion", "ts": ts, "goal": "purchase",
+                    "value": 59.0})
+    return out
+
+
+def visits(count: int, days: int, now_ms: int, seed: int = 7) -> list[list[dict[str, Any]]]:
+    """Sessions adding up to at least `count` events, spread over the last `days` days, oldest first."""
+    rng = random.Random(seed)
+    pool = [f"visitor-{i:06d}" for i in range(count // 25)]
+    today = now_ms // DAY_MS * DAY_MS
+    out, total = [], 0
+    while total < count:
+        day = rng.randrange(days)
+        start = today - day * DAY_MS + rng.randrange(DAY_MS - 120_000)
+        if start > now_ms - 3_600_000:
+            continue
+        one = session_events(rng, rng.choice(pool), start)
+        out.append(one)
+        total += len(one)
+    return sorted(out, key=lambda s: s[0]["ts"])
+
+
+def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, Any]]], threads: int = 4) -> int:
+    """Each visit sent as the tracker would, at its own (simulated) time."""
+    config = Config(events_table=outputs["EventsTableName"], sessions_table=outputs["SessionsTableName"],
+                    active_table=outputs["ActiveSessionsTableName"], stats_table=outputs["StatsTableName"],
+                    sites_table=outputs["SitesTableName"])
+    store = DynamoStore(ddb, config)
+    stored = Counter[str]()
+    lock = threading.Lock()
+
+    def work(part: list[list[dict[str, Any]]]) -> None:
+        for events in part:
+            request = process.Request(json.dumps({"events": events}), None, UA, events[-1]["ts"])
+            result = process.ingest(request, store, config)
+            with lock:
+                stored["new"] += result.new
+
+    workers = [threading.Thread(target=work, args=(sessions[i::threads],)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return stored["new"]
+
+
+def scan_summary(ddb: Any, table: str, first: dt.date, last: dt.date) -> dict[str, int]:
+    """The naive answer: every stored event read, visitors and sessions counted in memory."""
+    start = int(dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC).timestamp() * 1000)
+    end = start + ((last - first).days + 1) * DAY_MS
+    kwargs: dict[str, Any] = {"TableName": table, "FilterExpression": "site_id = :s AND ts BETWEEN :a AND :b",
+                              "ExpressionAttributeValues": {":s": {"S": "demo"}, ":a": {"N": str(start)},
+                                                            ":b": {"N": str(end - 1)}}}
+    visitors_seen, pageviews = set(), 0
+    while True:
+        page = ddb.scan(**kwargs)
+        for item in page["Items"]:
+            visitors_seen.add(item["visitor_id"]["S"])
+            pageviews += item["type"]["S"] == "page_view"
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return {"visitors": len(visitors_seen), "pageviews": pageviews}
+
+
+def timed(call: Any, times: int) -> list[float]:
+    out = []
+    for _ in range(times):
+        started = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
