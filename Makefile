@@ -8,7 +8,7 @@ NODE_DEPS := tracker/node_modules/.installed
 CHARTJS := django_app/dashboard/static/dashboard/vendor/chart.umd.min.js
 ASSETS := $(TRACKER) $(CHARTJS)
 
-.PHONY: up test unit integration lint bench clean tracker chromium
+.PHONY: up test unit integration lint bench loadtest clean tracker chromium
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,10 +50,16 @@ integration: $(STAMP) $(ASSETS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy embedded lambda_src/ingest
+	$(VENV)/bin/mypy embedded lambda_src/ingest simulator loadtests
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+# Headless Locust against the embedded stack (started if it is not up); reports in build/loadtest/.
+# SHAPE=ramp|spike|soak, or USERS=50 SECONDS=60; COMPRESSION=10 divides think times.
+loadtest: $(STAMP) $(ASSETS)
+	$(PY) -m loadtests.run $(if $(SHAPE),--shape $(SHAPE)) --users $(or $(USERS),50) \
+	  --seconds $(or $(SECONDS),60) --compression $(or $(COMPRESSION),10)
 
 clean:
 	rm -rf build .liveinsight .pytest_cache

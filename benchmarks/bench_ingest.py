@@ -82,9 +82,6 @@ def handler_cpu_us_per_event(batches: int = 400) -> float:
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ingest")
     import contextlib
     import io
-    import sys
-
-    sys.path.insert(0, str(ROOT / "lambda_src"))
 
     from ingest import handler
     from ingest.memory_store import MemoryStore

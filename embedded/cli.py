@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--detach", action="store_true", help="run in the background; stop with `down`")
     up.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
                     help="template parameter override; repeatable")
+    up.add_argument("--traffic", type=float, default=None, metavar="PER_MINUTE",
+                    help="simulated visitors a minute on the demo site (default 20)")
+    up.add_argument("--no-traffic", action="store_true", help="start no simulated traffic")
     commands.add_parser("down", help="stop a detached stack")
     commands.add_parser("status", help="show which parts of the stack are healthy")
 
@@ -37,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     gateway.add_argument("--port", type=int)
     gateway.add_argument("--api-id")
 
+    from simulator import cli as simulator_cli
+    simulator_cli.add(commands)
+
     args = parser.parse_args(argv)
     settings = settings_module.load()
     stack = getattr(args, "stack", None) or settings.stack_name
@@ -44,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "up":
         from . import supervisor
         parameters = dict(p.split("=", 1) for p in args.parameter)
-        return (supervisor.up_detached(settings, parameters) if args.detach
-                else supervisor.up(settings, parameters))
+        traffic = 0.0 if args.no_traffic else (supervisor.TRAFFIC_RATE if args.traffic is None else args.traffic)
+        return (supervisor.up_detached(settings, parameters, traffic) if args.detach
+                else supervisor.up(settings, parameters, traffic))
     if args.command == "down":
         from . import supervisor
         return supervisor.down(settings)
@@ -70,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in package_module.build_all(template.load(args.template), args.template.parent).items():
             print(f"{name}: {path} ({path.stat().st_size} bytes)")
         return 0
+    if args.command == "simulate":
+        return simulator_cli.simulate(args, settings)
+    if args.command == "reconcile":
+        return simulator_cli.reconcile(args, settings)
     if args.command == "gateway":
         from . import serve
         serve.run(settings, stack, args.port or settings.gateway_port, args.api_id)

@@ -48,8 +48,11 @@ def parts(settings: Settings) -> list[Part]:
 
 
 def child_env(settings: Settings) -> dict[str, str]:
+    """The environment of the stack's parts and tools: each finds the same stack from it."""
     return {**os.environ, **aws_env(settings), "LIVEINSIGHT_STATE_DIR": str(settings.state_dir),
-            "LIVEINSIGHT_STACK": settings.stack_name, "PYTHONUNBUFFERED": "1"}
+            "LIVEINSIGHT_STACK": settings.stack_name, "LIVEINSIGHT_MOTO_PORT": str(settings.moto_port),
+            "LIVEINSIGHT_GATEWAY_PORT": str(settings.gateway_port),
+            "LIVEINSIGHT_DJANGO_PORT": str(settings.django_port), "PYTHONUNBUFFERED": "1"}
 
 
 def _detach_child() -> None:
@@ -89,6 +92,7 @@ class Stack:
         self.settings, self.parameters = settings, parameters or {}
         self.demo: dict[str, str] = {}
         self.children: list[tuple[Part, subprocess.Popen[str]]] = []
+        self.traffic: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
         all_parts = parts(self.settings)
@@ -113,12 +117,23 @@ class Stack:
             if process.poll() is not None:
                 raise RuntimeError(f"{part.what} exited with code {process.returncode}")
 
+    def start_traffic(self, rate: float) -> None:
+        """A gentle, endless simulation on the demo site, so the dashboard is alive at once."""
+        ledger = self.settings.state_dir / "ledgers" / "up.jsonl"
+        command = [sys.executable, "-m", "embedded.cli", "simulate", "--rate", str(rate), "--duration", "0",
+                   "--quiet", "--seed", str(int(time.time())), "--ledger", str(ledger)]
+        process = subprocess.Popen(command, cwd=ROOT, env=child_env(self.settings), text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_detach_child)
+        self.traffic = process
+        threading.Thread(target=_stream, args=("traffic", process), daemon=True).start()
+
     def failed(self) -> Part | None:
         return next((part for part, p in self.children if p.poll() is not None), None)
 
     def stop(self) -> None:
         """Stop the parts in reverse order, so each can still flush to the ones it uses."""
-        for _, process in reversed(self.children):
+        processes = [p for _, p in self.children] + ([self.traffic] if self.traffic else [])
+        for process in reversed(processes):
             if process.poll() is None:
                 process.terminate()
             try:
@@ -145,7 +160,7 @@ def another_gateway(settings: Settings, template: Path, stack_name: str,
         process.wait(timeout=10)
 
 
-def banner(settings: Settings, demo: dict[str, str]) -> str:
+def banner(settings: Settings, demo: dict[str, str], traffic: float = 0) -> str:
     host = settings.host
     return "\n".join([
         "LiveInsight is up:",
@@ -155,18 +170,25 @@ def banner(settings: Settings, demo: dict[str, str]) -> str:
         f"  API docs     http://{host}:{settings.django_port}/api/docs/",
         f"  demo shop    http://{host}:{settings.django_port}/demo/",
         f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",
+        f"  traffic      {traffic:g} simulated visitors a minute on the demo site (--no-traffic: none)"
+        if traffic else "  traffic      none (liveinsight simulate sends some)",
         "Stop with Ctrl-C.",
     ])
 
 
-def up(settings: Settings, parameters: dict[str, str] | None = None) -> int:
+TRAFFIC_RATE = 20.0  # new simulated visitors per minute while `up` runs
+
+
+def up(settings: Settings, parameters: dict[str, str] | None = None, traffic: float = TRAFFIC_RATE) -> int:
     stack = Stack(settings, parameters)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         stack.start()
         settings.state_dir.mkdir(parents=True, exist_ok=True)
-        print(banner(settings, stack.demo), flush=True)
+        if traffic > 0:
+            stack.start_traffic(traffic)
+        print(banner(settings, stack.demo, traffic), flush=True)
         while not stopping.wait(0.5):
             failed = stack.failed()
             if failed:
@@ -187,11 +209,12 @@ def _pid_file(settings: Settings) -> Path:
     return settings.state_dir / "up.pid"
 
 
-def up_detached(settings: Settings, parameters: dict[str, str] | None = None) -> int:
+def up_detached(settings: Settings, parameters: dict[str, str] | None = None,
+                traffic: float = TRAFFIC_RATE) -> int:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log = settings.state_dir / "up.log"
     with open(log, "w") as out:
-        extra = [f"--parameter={k}={v}" for k, v in (parameters or {}).items()]
+        extra = [f"--parameter={k}={v}" for k, v in (parameters or {}).items()] + [f"--traffic={traffic}"]
         process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up", *extra], cwd=ROOT,
                                    env=child_env(settings), stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -61,6 +62,11 @@ def test_up_detach_status_down(env):
         api = requests.get(f"{dashboard}/api/realtime", params={"site": "demo"},
                            headers={"Authorization": f"Token {token}"}, timeout=10)
         assert api.status_code == 200 and api.json()["site"] == "demo"
+        ledger = Path(env["LIVEINSIGHT_STATE_DIR"]) / "ledgers" / "up.jsonl"
+        deadline = time.monotonic() + 40
+        while not (ledger.exists() and ledger.read_text().strip()):  # the default gentle traffic
+            assert time.monotonic() < deadline, "no simulated traffic was acknowledged"
+            time.sleep(0.5)
     finally:
         stopped = run(["down"], env)
 

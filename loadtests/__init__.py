@@ -1,0 +1,1 @@
+"""Locust load tests that replay the simulator's visitors."""
