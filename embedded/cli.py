@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     gateway.add_argument("--api-id")
 
     from simulator import cli as simulator_cli
+
+    from . import ops_cli
     simulator_cli.add(commands)
+    ops_cli.add(commands)
 
     args = parser.parse_args(argv)
     settings = settings_module.load()
@@ -77,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in package_module.build_all(template.load(args.template), args.template.parent).items():
             print(f"{name}: {path} ({path.stat().st_size} bytes)")
         return 0
+    if args.command == "chaos":
+        return ops_cli.chaos(args, settings)
+    if args.command == "alarms":
+        return ops_cli.alarms(args, settings)
     if args.command == "simulate":
         return simulator_cli.simulate(args, settings)
     if args.command == "reconcile":

@@ -30,7 +30,9 @@ def deploy(
     sam = template.load(template_path)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
         sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings, zip_path)
-    parameters = template.parameter_values(sam, overrides or {})
+    defaults = {"AlarmHttpEndpoint": f"{settings.endpoint_url}/_liveinsight/sink"}  # the emulator's sink
+    wanted = {k: v for k, v in defaults.items() if k in sam.get("Parameters", {})}
+    parameters = template.parameter_values(sam, {**wanted, **(overrides or {})})
     cfn = template.expand(sam, parameters, settings.region)
     scope = Scope(
         parameters=parameters,

@@ -19,7 +19,7 @@ import orjson
 
 from . import routes
 from .aws import client
-from .runtime import functions
+from .runtime import functions, injected
 from .runtime.pool import Function, base_environment
 from .settings import ACCOUNT_ID, Settings
 from .telemetry import Telemetry
@@ -79,6 +79,7 @@ class Gateway:
         self.routes: list[routes.Route] = []
         self.targets: dict[str, Function] = {}
         self.cors: Cors | None = None
+        self.injected = injected.Injected(settings.endpoint_url)
         self.dims = (("ApiId", api_id),)
         self.stage_dims = (("ApiId", api_id), ("Stage", "$default"))
 
@@ -120,10 +121,12 @@ class Gateway:
             if message["type"] == "lifespan.startup":
                 await asyncio.to_thread(self.load)
                 self.telemetry.start()
+                self.injected.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.close()
                 self.telemetry.stop()
+                self.injected.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -147,7 +150,8 @@ class Gateway:
         event = _event(scope, headers, body, route.key, params, request_id, self.api_id)
         function = self.targets[route.target]
         begin = time.perf_counter()
-        outcome = await function.invoke(event)
+        fault = self.injected.decide(function.config.name)
+        outcome = await (injected.fail(fault, function.config.timeout) if fault else function.invoke(event))
         integration_ms = (time.perf_counter() - begin) * 1000
         self._record_lambda(function, outcome)
         if outcome.status == "throttled":

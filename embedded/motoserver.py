@@ -1,50 +1,50 @@
-"""moto in server mode on one gevent worker, the fastest mode measured here."""
+"""moto in server mode on one gevent worker, the fastest mode measured here, with what
+moto leaves out (embedded/ops: TTL, DynamoDB metrics and capacity, faults, alarms)."""
 
 from gevent import monkey
 
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
-from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 # AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+import gevent  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
 from embedded import moto_patches  # noqa: E402
+from embedded.ops import alarms, dynamodb_hook, faults, metrics, ttl  # noqa: E402
+from embedded.ops.control import Control  # noqa: E402
 
 
 class Server(WSGIServer):
     def handle(self, sock, address):  # type: ignore[no-untyped-def]
         # Without this, headers and body written apart meet delayed ACKs: 40 ms a request.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if faults.outage() and not _control_request(sock):
+            sock.close()  # an injected outage: the emulator is unreachable, but for its controls
+            return
         super().handle(sock, address)
 
 
-class RequestCounter:
-    """Counts requests per AWS operation (X-Amz-Target), readable at /_liveinsight/requests."""
+def _control_request(sock) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        start = sock.recv(256, socket.MSG_PEEK)
+    except OSError:
+        return False
+    return b" /_liveinsight/" in start.split(b"\r\n", 1)[0]
 
-    PATH = "/_liveinsight/requests"
 
-    def __init__(self, app):  # type: ignore[no-untyped-def]
-        self.app = app
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
-        if environ.get("PATH_INFO") == self.PATH:
-            body = json.dumps(self.counts).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
-        target = environ.get("HTTP_X_AMZ_TARGET")
-        if target:
-            self.counts[target.rsplit(".", 1)[-1]] += 1
-        return self.app(environ, start_response)
+def _every(seconds: float, work) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        gevent.sleep(seconds)
+        work()
 
 
 def main() -> None:
@@ -54,7 +54,13 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     moto_patches.apply()
-    app = RequestCounter(DomainDispatcherApplication(create_backend_app))
+    dynamodb_hook.install()
+    state = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", ".liveinsight"))
+    state.mkdir(parents=True, exist_ok=True)
+    app = Control(DomainDispatcherApplication(create_backend_app), sink_file=state / "notifications.jsonl")
+    gevent.spawn(ttl.run_forever)
+    gevent.spawn(alarms.run_forever, app.alarm_changed)
+    gevent.spawn(_every, metrics.FLUSH_S, metrics.flush)
     server = Server((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
     print(f"moto listening on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()

@@ -86,7 +86,9 @@ def _summary(run: Run) -> dict[str, Any]:
     seconds = time.monotonic() - p.started
     return {"visits": p.visits, "events_sent": p.sent, "acknowledged": p.acknowledged, "retried": p.retried,
             "errors": p.errors, "requests": p.requests, "seconds": round(seconds, 1),
-            "events_per_s": round(p.acknowledged / seconds, 1) if seconds else 0.0}
+            "events_per_s": round(p.acknowledged / seconds, 1) if seconds else 0.0,
+            "statuses": {str(k): v for k, v in sorted(p.statuses.items())},
+            "acknowledged_per_second": [p.acked_per_s.get(i, 0) for i in range(int(seconds) + 1)]}
 
 
 def _table(run: Run, state: str = "running") -> Table:

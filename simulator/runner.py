@@ -8,6 +8,7 @@ import asyncio
 import json
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ GIVE_UP = 12  # resends of a finished visit's last batch (about 8 minutes); a br
 
 @dataclass
 class Progress:
+    """Counts of a run; `statuses` counts answers by HTTP status (0: no answer)."""
+
     active: int = 0
     visits: int = 0
     sent: int = 0
@@ -35,6 +38,9 @@ class Progress:
     errors: int = 0
     requests: int = 0
     started: float = field(default_factory=time.monotonic)
+    peak_active: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    acked_per_s: Counter[int] = field(default_factory=Counter)  # second of the run -> events acknowledged
 
 
 class Run:
@@ -53,6 +59,9 @@ class Run:
         self.journeys: list[dict[str, Any]] = []
         self.keep, self.ledger_path = keep, ledger
         self.ledger: Any = None  # the open ledger file while running
+        # for benchmarks: called with each visit's start and event offsets, and each event's time
+        self.on_visit: Any = None
+        self.on_event: Any = None
         self.check = fastjsonschema.compile(json.loads(SCHEMA.read_text()))
 
     async def run(self) -> None:
@@ -90,12 +99,15 @@ class Run:
     async def replay(self, http: aiohttp.ClientSession, visit: journey.Visit) -> None:
         """The visit in (compressed) real time; its queue flushes as the tracker's does."""
         self.progress.active += 1
+        self.progress.peak_active = max(self.progress.peak_active, self.progress.active)
         self.progress.visits += 1
         if self.keep:
             self.sessions.append(truth.session(visit))
             self.journeys.append({"user_agent": visit.persona.user_agent, "events": visit.events})
         queue: list[dict[str, Any]] = []
         begun, last_flush = time.monotonic(), time.monotonic()
+        if self.on_visit:
+            self.on_visit(begun, [e["at"] for e in visit.events])
         try:
             for planned in visit.events:
                 wait = begun + planned["at"] / 1000 / self.compression - time.monotonic()
@@ -103,6 +115,8 @@ class Run:
                     await asyncio.sleep(wait)
                 event = {k: v for k, v in planned.items() if k != "at"}
                 event["ts"] = int(time.time() * 1000)
+                if self.on_event:
+                    self.on_event(time.monotonic())
                 self.check(event)
                 queue.append(event)
                 if len(queue) >= BATCH or time.monotonic() - last_flush >= INTERVAL_S:
@@ -120,6 +134,7 @@ class Run:
             self.progress.requests += 1
             self.progress.sent += len(batch)
             status, body = await self._post(http, agent, batch)
+            self.progress.statuses[status] += 1
             if status == 0 or status == 429 or status >= 500:
                 self.progress.retried += len(batch)
                 if not until_empty:
@@ -137,6 +152,7 @@ class Run:
             self.progress.errors += len(rejected)
             acked = [e for i, e in enumerate(batch) if i not in rejected]
             self.progress.acknowledged += len(acked)
+            self.progress.acked_per_s[int(time.monotonic() - self.progress.started)] += len(acked)
             if self.ledger:
                 self.ledger.write("".join(json.dumps({k: e[k] for k in LEDGER_FIELDS}) + "\n" for e in acked))
             if not until_empty:

@@ -5,6 +5,8 @@ minute and day counters (see ingest/rollups.py). Nothing here reads Events or Se
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -36,10 +38,33 @@ def _read(site_id: str, suffixes: list[str]) -> dict[str, dict[str, float]]:
     return stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, suffixes)
 
 
+# Days before yesterday no longer change (a session would have to last a day to reach back):
+# their items are kept in this process for CLOSED_KEEP_S, so a 30-day answer reads two items.
+CLOSED_KEEP_S = 600
+_closed: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+_closed_lock = threading.Lock()
+
+
 def _days(site_id: str, first: dt.date, last: dt.date, part: str = "") -> dict[int, dict[str, float]]:
     numbers = range(day_number(first), day_number(last) + 1)
-    found = _read(site_id, [f"d#{n}{part}" for n in numbers])
-    return {n: found[f"d#{n}{part}"] for n in numbers}
+    closed_before = day_number(dt.datetime.now(dt.UTC).date()) - 1
+    now = time.monotonic()
+    out: dict[int, dict[str, float]] = {}
+    with _closed_lock:
+        for n in numbers:
+            kept = _closed.get((site_id, f"d#{n}{part}"))
+            if n < closed_before and kept and kept[0] > now:
+                out[n] = kept[1]
+    missing = [n for n in numbers if n not in out]
+    found = _read(site_id, [f"d#{n}{part}" for n in missing]) if missing else {}
+    with _closed_lock:
+        if len(_closed) > 50_000:
+            _closed.clear()
+        for n in missing:
+            out[n] = found[f"d#{n}{part}"]
+            if n < closed_before:
+                _closed[(site_id, f"d#{n}{part}")] = (now + CLOSED_KEEP_S, out[n])
+    return {n: out[n] for n in numbers}
 
 
 def _rate(part: float, whole: float) -> float:

@@ -1,9 +1,13 @@
-"""The ingest's health, as plain data, from CloudWatch: the seed's metric set per minute
-and the stack's alarms."""
+"""The ingest's health, as plain data, from CloudWatch: the seed's metric set per minute,
+DynamoDB's capacity and throttling, the stack's alarms and their history; on the embedded
+emulator also the notifications its sink received and the faults injected."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import urllib.request
 from functools import cache
 from typing import Any
 
@@ -19,6 +23,13 @@ METRICS = {
     "errors": ("AWS/Lambda", "Errors", "Sum"),
     "duration_ms": ("AWS/Lambda", "Duration", "Average"),
     "throttles": ("AWS/Lambda", "Throttles", "Sum"),
+}
+# key -> AWS/DynamoDB metric, summed over the stack's tables
+TABLE_METRICS = {
+    "dynamodb_read_units": "ConsumedReadCapacityUnits",
+    "dynamodb_write_units": "ConsumedWriteCapacityUnits",
+    "dynamodb_read_throttles": "ReadThrottleEvents",
+    "dynamodb_write_throttles": "WriteThrottleEvents",
 }
 
 
@@ -38,13 +49,22 @@ def metrics(now: dt.datetime, minutes: int) -> dict[str, Any]:
         queries.append({"Id": key, "ReturnData": True, "MetricStat": {
             "Metric": {"Namespace": namespace, "MetricName": name, "Dimensions": dimensions},
             "Period": 60, "Stat": statistic}})
-    answer = cloudwatch().get_metric_data(MetricDataQueries=queries, StartTime=start, EndTime=end)
+    tables = [v for k, v in stack.outputs().items() if k.endswith("TableName")]
+    for key, name in TABLE_METRICS.items():
+        for i, table in enumerate(tables):
+            queries.append({"Id": f"{key}_{i}", "ReturnData": True, "MetricStat": {
+                "Metric": {"Namespace": "AWS/DynamoDB", "MetricName": name,
+                           "Dimensions": [{"Name": "TableName", "Value": table}]}, "Period": 60, "Stat": "Sum"}})
     minutes_list = [int((start + dt.timedelta(minutes=i)).timestamp()) for i in range(minutes)]
-    series = {}
-    for result in answer["MetricDataResults"]:
-        points = zip(result["Timestamps"], result["Values"], strict=True)
-        found = {int(t.timestamp()) // 60 * 60: v for t, v in points}
-        series[result["Id"]] = [round(found.get(m, 0.0), 2) for m in minutes_list]
+    series: dict[str, list[float]] = {key: [0.0] * minutes for key in [*METRICS, *TABLE_METRICS]}
+    for begin in range(0, len(queries), 500):
+        answer = cloudwatch().get_metric_data(MetricDataQueries=queries[begin:begin + 500], StartTime=start,
+                                              EndTime=end)
+        for result in answer["MetricDataResults"]:
+            points = zip(result["Timestamps"], result["Values"], strict=True)
+            found = {int(t.timestamp()) // 60 * 60: v for t, v in points}
+            key = result["Id"] if result["Id"] in METRICS else result["Id"].rsplit("_", 1)[0]
+            series[key] = [round(a + found.get(m, 0.0), 2) for a, m in zip(series[key], minutes_list, strict=True)]
     return {"minutes": minutes_list, "series": series}
 
 
@@ -57,3 +77,28 @@ def alarms() -> list[dict[str, Any]]:
                    "metric": a.get("MetricName", ""), "updated": a["StateUpdatedTimestamp"].isoformat()}
                   for a in page["MetricAlarms"] if topic in a.get("AlarmActions", [])]
     return sorted(found, key=lambda a: a["name"])
+
+
+def _emulator(path: str) -> Any:
+    """One of the embedded emulator's own endpoints, or None when not on the emulator."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        return None
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_liveinsight/{path}", timeout=3) as answer:
+            return json.loads(answer.read())
+    except (OSError, ValueError):
+        return None
+
+
+def events() -> dict[str, Any]:
+    """Alarm history (newest first), SNS notifications received, and faults injected."""
+    history = _emulator("alarm-history")
+    if history is None:
+        items = cloudwatch().describe_alarm_history(HistoryItemType="StateUpdate", MaxRecords=50)
+        history = [{"alarm": i["AlarmName"], "at": i["Timestamp"].isoformat(), "reason": i["HistorySummary"]}
+                   for i in items["AlarmHistoryItems"]]
+    notifications = [{"at": n.get("Timestamp", ""), "type": n.get("Type", ""), "subject": n.get("Subject", ""),
+                      "topic": n.get("TopicArn", "")} for n in (_emulator("sink") or [])]
+    return {"alarm_history": list(reversed(history))[:50], "notifications": list(reversed(notifications))[:50],
+            "faults": _emulator("faults") or []}

@@ -13,6 +13,11 @@ class SiteQuery(serializers.Serializer):
     site = serializers.CharField(max_length=64, validators=[SITE_ID])
 
 
+class ActiveQuery(SiteQuery):
+    limit = serializers.IntegerField(min_value=1, max_value=10_000, default=100,
+                                     help_text="at most this many sessions, the most recent; `count` has them all")
+
+
 class RealtimeQuery(SiteQuery):
     minutes = serializers.IntegerField(min_value=1, max_value=180, default=30)
     top = serializers.IntegerField(min_value=1, max_value=100, default=10)
@@ -177,6 +182,10 @@ class Ops(serializers.Serializer):
     series = serializers.DictField(child=serializers.ListField(child=serializers.FloatField()),
                                    help_text="per metric, one value per minute")
     alarms = Alarm(many=True)
+    alarm_history = serializers.ListField(child=serializers.DictField(), help_text="state changes, newest first")
+    notifications = serializers.ListField(child=serializers.DictField(),
+                                          help_text="SNS deliveries to the emulator's sink, newest first")
+    faults = serializers.ListField(child=serializers.DictField(), help_text="faults injected on the emulator")
 
 
 class SiteSerializer(serializers.ModelSerializer):

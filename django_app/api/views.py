@@ -26,12 +26,12 @@ def _site(request: Request, query: type[serializers.SiteQuery]) -> tuple[Site, d
 
 
 class ActiveSessionsView(APIView):
-    @extend_schema(parameters=[serializers.SiteQuery], responses=serializers.ActiveSessions)
+    @extend_schema(parameters=[serializers.ActiveQuery], responses=serializers.ActiveSessions)
     def get(self, request: Request) -> Response:
         """The sessions active on a site now (an event in the last 5 minutes), most recent first."""
-        site, _ = _site(request, serializers.SiteQuery)
+        site, params = _site(request, serializers.ActiveQuery)
         sessions = services.active(site.site_id, int(time.time() * 1000))
-        return Response({"site": site.site_id, "count": len(sessions), "sessions": sessions})
+        return Response({"site": site.site_id, "count": len(sessions), "sessions": sessions[:params["limit"]]})
 
 
 class RealtimeView(APIView):
@@ -91,7 +91,7 @@ class OpsView(APIView):
         params = serializers.OpsQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = operations.metrics(dt.datetime.now(dt.UTC), params.validated_data["minutes"])
-        return Response({**data, "alarms": operations.alarms()})
+        return Response({**data, "alarms": operations.alarms(), **operations.events()})
 
 
 class SiteList(generics.ListCreateAPIView):

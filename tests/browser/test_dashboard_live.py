@@ -58,15 +58,20 @@ def test_a_new_visitor_appears_without_a_reload(stack, context):
     page.screenshot(path=str(SCREENSHOTS / "live-dashboard.png"), full_page=True)
 
 
-def test_script_in_tracked_strings_shows_literally_and_never_runs(stack, context):
+def hostile_visits(stack, context, payload_in_referrer=False):
+    """A signed-in page that records script errors, and visits whose strings carry script."""
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(stack, page)
-
     for payload in PAYLOADS:
-        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=f"https://{uuid.uuid4().hex[:6]}.example/{payload}",
-               title=payload)
+        referrer = f"https://{uuid.uuid4().hex[:6]}.example/" + (payload if payload_in_referrer else "")
+        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=referrer, title=payload)
+    return page, errors
+
+
+def test_script_in_tracked_strings_shows_literally_and_never_runs(stack, context):
+    page, errors = hostile_visits(stack, context, payload_in_referrer=True)
     until(page, "() => document.body.innerText.includes('onerror')")
 
     text = page.inner_text("main")
@@ -78,13 +83,7 @@ def test_script_in_tracked_strings_shows_literally_and_never_runs(stack, context
 
 
 def test_the_history_page_shows_tracked_strings_as_text_and_runs_none(stack, context):
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(stack, page)
-    for payload in PAYLOADS:
-        referrer = f"https://{uuid.uuid4().hex[:6]}.example/"
-        ingest(stack, "/" + payload.replace(" ", "%20"), referrer=referrer, title=payload)
+    page, errors = hostile_visits(stack, context)
 
     page.goto(f"{stack.dashboard}/sites/demo/history")
     until(page, "() => document.querySelector('#series').width > 0")

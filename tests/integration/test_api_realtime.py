@@ -32,7 +32,7 @@ def test_active_sessions_show_a_visitor_ingested_over_http(stack):
     body = stack.query("sessions/active", stack.demo["token"], site="demo").json()
 
     mine = [s for s in body["sessions"] if s["visitor"] == visitor]
-    assert body["site"] == "demo" and body["count"] == len(body["sessions"]) >= 1
+    assert body["site"] == "demo" and len(body["sessions"]) == min(body["count"], 100) >= 1
     assert len(mine) == 1 and mine[0]["page"] == "/pricing" and mine[0]["pageviews"] == 2
 
 

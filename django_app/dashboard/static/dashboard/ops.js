@@ -2,7 +2,19 @@
 ;(() => {
   const $ = (id) => document.getElementById(id)
   const charts = {}
-  const lines = { errors: ['errors', 'throttles'] }
+  const lines = {
+    errors: ['errors', 'throttles'],
+    dynamodb_units: ['dynamodb_read_units', 'dynamodb_write_units'],
+    dynamodb_throttles: ['dynamodb_read_throttles', 'dynamodb_write_throttles'],
+  }
+
+  function texts(id, items, line) {
+    $(id).replaceChildren(...items.map((item) => {
+      const li = document.createElement('li')
+      li.textContent = line(item)
+      return li
+    }))
+  }
 
   function draw(data) {
     const labels = data.minutes.map((m) => new Date(m * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }))
@@ -25,6 +37,9 @@
       li.append(state, ` ${alarm.name} · ${alarm.metric} · since ${new Date(alarm.updated).toLocaleTimeString()} · ${alarm.reason}`)
       return li
     }))
+    texts('alarm_history', data.alarm_history, (c) => `${c.at} ${c.alarm}: ${c.from || ''} → ${c.to || ''} ${c.reason}`)
+    texts('notifications', data.notifications, (n) => `${n.at} ${n.type} ${n.subject}`)
+    texts('faults', data.faults, (f) => `#${f.id} ${f.target} ${JSON.stringify(f)}`)
     $('updated').textContent = new Date().toLocaleTimeString()
   }
 

@@ -1,0 +1,71 @@
+"""Every DynamoDB request through moto passes here: injected faults, provisioned capacity,
+then the AWS/DynamoDB metrics of what it consumed."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import gevent
+from moto.dynamodb.responses import DynamoHandler
+
+from . import capacity, faults, metrics
+
+_buckets = capacity.Buckets()
+_COUNT = re.compile(rb'"Count":\s*(\d+)')
+_original = DynamoHandler.call_action
+
+
+def _refuse(code: str, status: int, message: str) -> tuple[int, dict[str, str], str]:
+    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message})
+    return status, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": code}, body
+
+
+def _call_action(self: DynamoHandler) -> Any:
+    operation = self._get_action()
+    if operation not in capacity.READS and operation not in capacity.WRITES:
+        return _original(self)
+    params = getattr(self, "params", {}) or {}
+    backend = self.dynamodb_backend
+    account, region = self.current_account, self.region
+    tables = capacity.tables_of(operation, params)
+    direction = "read" if operation in capacity.READS else "write"
+    for table in tables:
+        outcome = faults.dynamodb(table, operation)
+        if outcome["latency_ms"]:
+            gevent.sleep(outcome["latency_ms"] / 1000)
+        provisioned = capacity.provisioned(backend, table)
+        refused = outcome["fail"] == "throttle" or (
+            provisioned is not None and _buckets.empty(table, direction, provisioned[direction]))
+        if refused:
+            metrics.add(account, region, "AWS/DynamoDB", "ThrottledRequests",
+                        {"TableName": table, "Operation": operation}, 1)
+            metrics.add(account, region, "AWS/DynamoDB", f"{direction.title()}ThrottleEvents", {"TableName": table}, 1)
+            return _refuse("ProvisionedThroughputExceededException", 400,
+                           "The level of configured provisioned throughput for the table was exceeded.")
+        if outcome["fail"] == "error":
+            return _refuse("InternalServerError", 500, "Internal server error (an injected fault)")
+    before = capacity.deleted_sizes(operation, params, backend)
+    result = _original(self)
+    status, body = (result[0], result[-1]) if isinstance(result, tuple) else (200, result)
+    if int(status) != 200:
+        return result
+    raw = body.encode() if isinstance(body, str) else body or b""
+    for table, used in capacity.units(operation, params, backend, len(raw), before).items():
+        for kind, amount in used.items():
+            if not amount:
+                continue
+            name = "ConsumedReadCapacityUnits" if kind == "read" else "ConsumedWriteCapacityUnits"
+            metrics.add(account, region, "AWS/DynamoDB", name, {"TableName": table}, amount)
+            provisioned = capacity.provisioned(backend, table)
+            if provisioned is not None:
+                _buckets.take(table, kind, provisioned[kind], amount)
+    if operation in ("Query", "Scan") and (found := _COUNT.search(raw)):
+        metrics.add(account, region, "AWS/DynamoDB", "ReturnedItemCount",
+                    {"TableName": tables[0], "Operation": operation}, int(found.group(1)))
+    return result
+
+
+def install() -> None:
+    DynamoHandler.call_action = _call_action  # type: ignore[method-assign]

@@ -1,0 +1,86 @@
+"""The emulator's operations plane in-process: alarm decisions, TTL sweeps, capacity units."""
+
+import datetime as dt
+import time
+from types import SimpleNamespace
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from embedded.ops import alarms, capacity, faults, ttl
+
+NOW = dt.datetime(2026, 11, 26, 12, 0, 30, tzinfo=dt.UTC)
+
+
+def alarm(**overrides):
+    base = dict(comparison_operator="GreaterThanOrEqualToThreshold", threshold=1.0, evaluation_periods=2,
+                datapoints_to_alarm=1, treat_missing_data="notBreaching", state_value="OK")
+    return SimpleNamespace(**{**base, **overrides})
+
+
+def points(*values):
+    return [(NOW - dt.timedelta(minutes=len(values) - 1 - i), v) for i, v in enumerate(values)]
+
+
+@pytest.mark.parametrize("settings, values, state", [
+    ({}, (None, 3.0), "ALARM"),  # 1 of 2 breaching is enough
+    ({}, (None, None), "OK"),  # missing data counts as good
+    ({"datapoints_to_alarm": 2}, (3.0, 0.0), "OK"),
+    ({"datapoints_to_alarm": 2}, (3.0, 5.0), "ALARM"),
+    ({"treat_missing_data": "breaching", "datapoints_to_alarm": 2}, (None, 2.0), "ALARM"),
+    ({"treat_missing_data": "missing"}, (None, None), "INSUFFICIENT_DATA"),
+    ({"treat_missing_data": "ignore", "state_value": "ALARM"}, (None, None), "ALARM"),
+    ({"comparison_operator": "LessThanThreshold", "threshold": 10.0}, (20.0, 4.0), "ALARM"),
+])
+def test_alarm_states_follow_cloudwatchs_rules(settings, values, state):
+    decided, reason, _ = alarms.decide(alarm(**settings), points(*values))
+    assert decided == state, reason
+
+
+def test_an_alarm_that_fires_tells_why_as_cloudwatch_does():
+    _, reason, _ = alarms.decide(alarm(), points(0.0, 3.0))
+    assert reason.startswith("Threshold Crossed: 1 out of the last 2 datapoints [3.0")
+    assert "greater than or equal to the threshold (1.0)" in reason
+
+
+@mock_aws
+def test_a_sweep_deletes_expired_items_only_from_tables_with_ttl():
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    for name in ("with_ttl", "without"):
+        ddb.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        for key, expires in (("old", time.time() - 5), ("new", time.time() + 3600), ("none", None)):
+            item = {"pk": {"S": key}, **({"expires_at": {"N": str(int(expires))}} if expires else {})}
+            ddb.put_item(TableName=name, Item=item)
+    ddb.update_time_to_live(TableName="with_ttl", TimeToLiveSpecification={"Enabled": True,
+                                                                            "AttributeName": "expires_at"})
+
+    assert ttl.sweep() == 1
+    left = {t: sorted(i["pk"]["S"] for i in ddb.scan(TableName=t)["Items"]) for t in ("with_ttl", "without")}
+    assert left == {"with_ttl": ["new", "none"], "without": ["new", "none", "old"]}
+
+
+def test_capacity_units_follow_dynamodbs_rounding():
+    small = {"pk": {"S": "a"}, "data": {"S": "x" * 100}}
+    big = {"pk": {"S": "b"}, "data": {"S": "x" * 2500}}
+    put = capacity.units("PutItem", {"TableName": "t", "Item": big}, None, 0, {})
+    transact = capacity.units("TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": "t", "Item": small}}, {"Put": {"TableName": "u", "Item": big}}]}, None, 0, {})
+    scan = capacity.units("Scan", {"TableName": "t"}, None, 10_000, {})
+
+    assert put["t"]["write"] == 3  # 2.5 KB: three 1 KB units
+    assert transact["t"]["write"] == 2 and transact["u"]["write"] == 6  # transactions cost twice
+    assert scan["t"]["read"] == 1.5  # 10 KB eventually consistent: three 4 KB units at half price
+
+
+def test_faults_expire_and_clear():
+    faults.clear()
+    faults.add({"target": "dynamodb", "table": "t", "throttle": 1.0, "seconds": 0.05})
+    assert faults.dynamodb("t", "PutItem")["fail"] == "throttle"
+    assert faults.dynamodb("other", "PutItem")["fail"] is None
+    time.sleep(0.1)
+    assert faults.active() == []
+    with pytest.raises(faults.Invalid):
+        faults.add({"target": "dynamodb", "throttle": 2})
