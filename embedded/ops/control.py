@@ -38,10 +38,10 @@ class Control:
         if not path.startswith(PREFIX) and faults.outage():
             # A connection that was open when the outage began: one last answer, then it closes,
             # and new connections are dropped (motoserver.Server.handle).
-            body = b'{"__type":"ServiceUnavailable","message":"the emulator is down (an injected outage)"}'
-            start_response("503 Service Unavailable", [("Connection", "close"), ("Content-Length", str(len(body))),
+            down = b'{"__type":"ServiceUnavailable","message":"the emulator is down (an injected outage)"}'
+            start_response("503 Service Unavailable", [("Connection", "close"), ("Content-Length", str(len(down))),
                                                        ("Content-Type", "application/x-amz-json-1.0")])
-            return [body]
+            return [down]
         if not path.startswith(PREFIX):
             target = environ.get("HTTP_X_AMZ_TARGET")
             if target:

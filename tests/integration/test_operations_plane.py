@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 import requests
+from ingest import active_sessions
 
 from embedded.settings import ROOT
 from embedded.supervisor import child_env
-from ingest import active_sessions
 from tests.ingest_support import event
 
 pytestmark = pytest.mark.integration
