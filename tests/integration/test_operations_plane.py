@@ -50,12 +50,17 @@ def test_a_burst_of_ingest_errors_fires_the_alarm_notifies_and_recovers(stack):
 
     fired = wait_for(lambda: alarm_state(stack, "processing-errors") == "ALARM", 2 * period + 12, "ALARM")
     print(f"alarm detection delay: {fired - burst:.1f} s (period {period} s)")
-    sent = [json.loads(n["Message"]) for n in control(stack, "sink") if n.get("Type") == "Notification"]
-    assert any(m["AlarmName"] == "liveinsight-processing-errors" and m["NewStateValue"] == "ALARM"
-               and m["Trigger"]["MetricName"] == "ProcessingErrors" for m in sent)
+
+    def notified(state):
+        sent = [json.loads(n["Message"]) for n in control(stack, "sink") if n.get("Type") == "Notification"]
+        return any(m["AlarmName"] == "liveinsight-processing-errors" and m["NewStateValue"] == state
+                   and m["Trigger"]["MetricName"] == "ProcessingErrors" for m in sent)
+
+    wait_for(lambda: notified("ALARM"), 5, "the ALARM notification")  # SNS delivers just after the change
 
     recovered = wait_for(lambda: alarm_state(stack, "processing-errors") == "OK", 3 * period + 15, "OK again")
     print(f"back to OK {recovered - burst:.1f} s after the burst began")
+    wait_for(lambda: notified("OK"), 5, "the OK notification")
     history = [c for c in control(stack, "alarm-history") if c["alarm"] == "liveinsight-processing-errors"]
     assert [c["to"] for c in history][-2:] == ["ALARM", "OK"]
     assert fault["id"] not in [f["id"] for f in control(stack, "faults")]
