@@ -19,7 +19,7 @@ from embedded import ports
 from simulator.runner import Run
 from simulator.scenarios import SCENARIOS
 
-RATES = [3_000, 6_000, 12_000, 24_000, 48_000]  # new visitors per minute
+RATES = [6_000, 24_000, 48_000, 96_000, 192_000]  # new visitors per minute; stops at the first miss
 COMPRESSION = 4.0  # visits are a quarter as long, so the crowd builds within a trial
 SECONDS, WINDOW = 50.0, (30.0, 50.0)
 

@@ -82,19 +82,24 @@ class Run:
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
             tasks: set[asyncio.Task[None]] = set()
             start = time.monotonic()
-            while not self._over(start):
-                progress = (time.monotonic() - start) / self.duration if self.duration else 0.0
-                per_s = self.rate / 60 * self.scenario.rate(progress)
-                await asyncio.sleep(self.rng.expovariate(per_s) if per_s > 0 else 0.1)
-                if self._over(start):
-                    break
-                person, returning = self.people.next(self.scenario.sources)
-                visit = journey.plan(self.rng, person, returning, self.site, self.rates)
-                task = asyncio.create_task(self.replay(http, visit))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            if tasks:
-                await asyncio.gather(*tasks)
+            try:
+                while not self._over(start):
+                    progress = (time.monotonic() - start) / self.duration if self.duration else 0.0
+                    per_s = self.rate / 60 * self.scenario.rate(progress)
+                    await asyncio.sleep(self.rng.expovariate(per_s) if per_s > 0 else 0.1)
+                    if self._over(start):
+                        break
+                    person, returning = self.people.next(self.scenario.sources)
+                    visit = journey.plan(self.rng, person, returning, self.site, self.rates)
+                    task = asyncio.create_task(self.replay(http, visit))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                if tasks:
+                    await asyncio.gather(*tasks)
+            finally:  # stopped early: the visits still under way end with the session
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     async def replay(self, http: aiohttp.ClientSession, visit: journey.Visit) -> None:
         """The visit in (compressed) real time; its queue flushes as the tracker's does."""
