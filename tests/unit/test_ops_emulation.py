@@ -84,3 +84,15 @@ def test_faults_expire_and_clear():
     assert faults.active() == []
     with pytest.raises(faults.Invalid):
         faults.add({"target": "dynamodb", "throttle": 2})
+
+
+def test_provisioned_capacity_allows_its_burst_then_refuses_until_it_refills(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(capacity.time, "monotonic", lambda: clock[0])
+    buckets = capacity.Buckets()
+
+    assert not buckets.empty("t", "write", 5)  # 5 units/s hold 1,500 units of burst credit
+    buckets.take("t", "write", 5, 1500)
+    assert buckets.empty("t", "write", 5)
+    clock[0] += 1
+    assert not buckets.empty("t", "write", 5)  # a second later, 5 units are back
