@@ -10,7 +10,7 @@ from typing import Any
 import gevent
 from moto.dynamodb.responses import DynamoHandler
 
-from . import capacity, faults, metrics
+from . import capacity, faults, metrics, ttl
 
 _buckets = capacity.Buckets()
 _COUNT = re.compile(rb'"Count":\s*(\d+)')
@@ -61,10 +61,36 @@ def _call_action(self: DynamoHandler) -> Any:
             provisioned = capacity.provisioned(backend, table)
             if provisioned is not None:
                 _buckets.take(table, kind, provisioned[kind], amount)
+    if operation in capacity.WRITES:
+        _note_expiries(backend, operation, params)
     if operation in ("Query", "Scan") and (found := _COUNT.search(raw)):
         metrics.add(account, region, "AWS/DynamoDB", "ReturnedItemCount",
                     {"TableName": tables[0], "Operation": operation}, int(found.group(1)))
     return result
+
+
+def _note_expiries(backend: Any, operation: str, params: dict[str, Any]) -> None:
+    """Tell the TTL sweeper when the items written expire (unknown for updates)."""
+    puts: list[tuple[str, dict[str, Any] | None]] = []
+    if operation == "PutItem":
+        puts.append((params["TableName"], params["Item"]))
+    elif operation == "UpdateItem":
+        puts.append((params["TableName"], None))
+    elif operation == "BatchWriteItem":
+        puts += [(t, r["PutRequest"]["Item"]) for t, rs in params["RequestItems"].items() for r in rs
+                 if "PutRequest" in r]
+    elif operation == "TransactWriteItems":
+        for action in params["TransactItems"]:
+            kind, spec = next(iter(action.items()))
+            if kind in ("Put", "Update"):
+                puts.append((spec["TableName"], spec.get("Item") if kind == "Put" else None))
+    for table_name, item in puts:
+        try:
+            attribute = (backend.get_table(table_name).ttl or {}).get("AttributeName")
+        except Exception:  # noqa: BLE001 - an unknown table was refused already
+            continue
+        value = (item or {}).get(attribute or "", {}).get("N") if item is not None else None
+        ttl.noted(backend, table_name, float(value) if value else None if item is None else float("inf"))
 
 
 def install() -> None:

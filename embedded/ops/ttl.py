@@ -1,7 +1,10 @@
 """DynamoDB Time to Live for moto: items whose TTL attribute (a number, seconds since the
 epoch) has passed are deleted within INTERVAL_S plus one sweep; as in DynamoDB, a table
 with a stream records each removal. Readers must still filter: until the sweep an expired
-item can be read, in DynamoDB too."""
+item can be read, in DynamoDB too.
+
+A sweep of a table also learns when its next item expires, and writes tell (`noted`) when
+theirs do, so a table whose items all expire months from now is not walked every time."""
 
 from __future__ import annotations
 
@@ -13,16 +16,26 @@ from moto.dynamodb.models import dynamodb_backends
 
 INTERVAL_S = 10.0
 CHUNK = 2000  # items looked at between yields, so requests are served during a sweep
+_due: dict[tuple[int, str], float] = {}  # (backend, table) -> when its next item expires; absent: now
 
 
-def _expired(item: Any, attribute: str, now: float) -> bool:
+def noted(backend: Any, table_name: str, expires: float | None) -> None:
+    """A write to a table: its TTL value if known (None: it may have changed one)."""
+    key = (id(backend), table_name)
+    if expires is None:
+        _due.pop(key, None)
+    elif key in _due:
+        _due[key] = min(_due[key], expires)
+
+
+def _expiry(item: Any, attribute: str) -> float | None:
     value = item.attrs.get(attribute)
     if value is None or value.type != "N":
-        return False
+        return None
     try:
-        return float(value.value) <= now
+        return float(value.value)
     except ValueError:
-        return False
+        return None
 
 
 def sweep(now: float | None = None) -> int:
@@ -33,14 +46,21 @@ def sweep(now: float | None = None) -> int:
         for backend in list(regions.values()):
             for table in list(backend.tables.values()):
                 ttl = getattr(table, "ttl", None) or {}
-                if ttl.get("TimeToLiveStatus") != "ENABLED":
+                key = (id(backend), table.name)
+                if ttl.get("TimeToLiveStatus") != "ENABLED" or _due.get(key, 0) > now:
                     continue
+                _due[key] = float("inf")  # writes during the sweep lower it
                 items = table.all_items()
                 for start in range(0, len(items), CHUNK):
                     for item in items[start:start + CHUNK]:
-                        if _expired(item, ttl["AttributeName"], now):
+                        expires = _expiry(item, ttl["AttributeName"])
+                        if expires is None:
+                            continue
+                        if expires <= now:
                             table.delete_item(item.hash_key, item.range_key)
                             deleted += 1
+                        else:
+                            _due[key] = min(_due[key], expires)
                     gevent.sleep(0)
     return deleted
 
