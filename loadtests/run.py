@@ -35,7 +35,7 @@ def main() -> int:
         REPORTS.mkdir(parents=True, exist_ok=True)
         ledger = settings.state_dir / "ledgers" / "locust.jsonl"
         files = "loadtests/locustfile.py" + (f",loadtests/shapes/{args.shape}.py" if args.shape else "")
-        command = [sys.executable, "-m", "locust", "-f", files, "--headless", "--only-summary",
+        command = [sys.executable, "-m", "locust", "-f", files, "--headless", "--only-summary", "--stop-timeout", "120",
                    "--host", f"http://{settings.host}:{settings.gateway_port}",
                    "--csv", str(REPORTS / "locust"), "--html", str(REPORTS / "report.html"),
                    "--site", args.site, "--compression", str(args.compression), "--ledger", str(ledger)]
