@@ -86,11 +86,12 @@ def _note_expiries(backend: Any, operation: str, params: dict[str, Any]) -> None
                 puts.append((spec["TableName"], spec.get("Item") if kind == "Put" else None))
     for table_name, item in puts:
         try:
-            attribute = (backend.get_table(table_name).ttl or {}).get("AttributeName")
+            table = backend.get_table(table_name)
         except Exception:  # noqa: BLE001 - an unknown table was refused already
             continue
+        attribute = (table.ttl or {}).get("AttributeName")
         value = (item or {}).get(attribute or "", {}).get("N") if item is not None else None
-        ttl.noted(backend, table_name, float(value) if value else None if item is None else float("inf"))
+        ttl.noted(table, float(value) if value else None if item is None else float("inf"))
 
 
 def install() -> None:

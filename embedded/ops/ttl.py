@@ -9,6 +9,7 @@ theirs do, so a table whose items all expire months from now is not walked every
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Any
 
 import gevent
@@ -16,16 +17,15 @@ from moto.dynamodb.models import dynamodb_backends
 
 INTERVAL_S = 10.0
 CHUNK = 2000  # items looked at between yields, so requests are served during a sweep
-_due: dict[tuple[int, str], float] = {}  # (backend, table) -> when its next item expires; absent: now
+_due: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()  # table -> next expiry
 
 
-def noted(backend: Any, table_name: str, expires: float | None) -> None:
+def noted(table: Any, expires: float | None) -> None:
     """A write to a table: its TTL value if known (None: it may have changed one)."""
-    key = (id(backend), table_name)
     if expires is None:
-        _due.pop(key, None)
-    elif key in _due:
-        _due[key] = min(_due[key], expires)
+        _due.pop(table, None)
+    elif table in _due:
+        _due[table] = min(_due[table], expires)
 
 
 def _expiry(item: Any, attribute: str) -> float | None:
@@ -46,10 +46,9 @@ def sweep(now: float | None = None) -> int:
         for backend in list(regions.values()):
             for table in list(backend.tables.values()):
                 ttl = getattr(table, "ttl", None) or {}
-                key = (id(backend), table.name)
-                if ttl.get("TimeToLiveStatus") != "ENABLED" or _due.get(key, 0) > now:
+                if ttl.get("TimeToLiveStatus") != "ENABLED" or _due.get(table, 0) > now:
                     continue
-                _due[key] = float("inf")  # writes during the sweep lower it
+                _due[table] = float("inf")  # writes during the sweep lower it
                 items = table.all_items()
                 for start in range(0, len(items), CHUNK):
                     for item in items[start:start + CHUNK]:
@@ -60,7 +59,7 @@ def sweep(now: float | None = None) -> int:
                             table.delete_item(item.hash_key, item.range_key)
                             deleted += 1
                         else:
-                            _due[key] = min(_due[key], expires)
+                            _due[table] = min(_due[table], expires)
                     gevent.sleep(0)
     return deleted
 
