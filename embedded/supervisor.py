@@ -62,6 +62,14 @@ def _detach_child() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def _spawn(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """A part of the stack as a child process, its output streamed under its name."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, preexec_fn=_detach_child)
+    threading.Thread(target=_stream, args=(name, process), daemon=True).start()
+    return process
+
+
 def _stream(name: str, process: subprocess.Popen[str]) -> None:
     assert process.stdout is not None
     for line in process.stdout:
@@ -108,11 +116,8 @@ class Stack:
                       f"{time.monotonic() - started:.1f} s", flush=True)
             if part.name == "django":
                 self.demo = prepare_dashboard(self.settings, env)
-            process = subprocess.Popen(part.command, cwd=ROOT, env=env, text=True,
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       preexec_fn=_detach_child)
+            process = _spawn(part.name, part.command, env)
             self.children.append((part, process))
-            threading.Thread(target=_stream, args=(part.name, process), daemon=True).start()
             ports.wait_until(lambda p=part, c=process: p.health() or c.poll() is not None, 60, part.what)
             if process.poll() is not None:
                 raise RuntimeError(f"{part.what} exited with code {process.returncode}")
@@ -122,10 +127,7 @@ class Stack:
         ledger = self.settings.state_dir / "ledgers" / "up.jsonl"
         command = [sys.executable, "-m", "embedded.cli", "simulate", "--rate", str(rate), "--duration", "0",
                    "--quiet", "--seed", str(int(time.time())), "--ledger", str(ledger)]
-        process = subprocess.Popen(command, cwd=ROOT, env=child_env(self.settings), text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_detach_child)
-        self.traffic = process
-        threading.Thread(target=_stream, args=("traffic", process), daemon=True).start()
+        self.traffic = _spawn("traffic", command, child_env(self.settings))
 
     def failed(self) -> Part | None:
         return next((part for part, p in self.children if p.poll() is not None), None)

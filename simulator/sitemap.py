@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass, field
+from pathlib import Path
 
-PRODUCTS = ["trail-runner", "rain-shell", "day-pack", "camp-mug"]  # django_app/demo/catalog.py
+# the shop's own catalogue (plain data), read without importing Django
+_CATALOG = Path(__file__).resolve().parent.parent / "django_app" / "demo" / "catalog.py"
+PRODUCTS = [p["slug"] for p in runpy.run_path(str(_CATALOG))["PRODUCTS"]]
 ORIGIN = "http://127.0.0.1:8000"
 
 

@@ -5,13 +5,13 @@ minute and day counters (see ingest/rollups.py). Nothing here reads Events or Se
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections import Counter
 from typing import Any
 
 import stack
 from ingest import stats, visitors
+
+from . import counters
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -38,33 +38,14 @@ def _read(site_id: str, suffixes: list[str]) -> dict[str, dict[str, float]]:
     return stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, suffixes)
 
 
-# Days before yesterday no longer change (a session would have to last a day to reach back):
-# their items are kept in this process for CLOSED_KEEP_S, so a 30-day answer reads two items.
-CLOSED_KEEP_S = 600
-_closed: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
-_closed_lock = threading.Lock()
-
-
 def _days(site_id: str, first: dt.date, last: dt.date, part: str = "") -> dict[int, dict[str, float]]:
+    """Day items; days before yesterday no longer change (a session would have to last a day
+    to reach back), so they are kept (counters.py) and a 30-day answer reads two items."""
     numbers = range(day_number(first), day_number(last) + 1)
     closed_before = day_number(dt.datetime.now(dt.UTC).date()) - 1
-    now = time.monotonic()
-    out: dict[int, dict[str, float]] = {}
-    with _closed_lock:
-        for n in numbers:
-            kept = _closed.get((site_id, f"d#{n}{part}"))
-            if n < closed_before and kept and kept[0] > now:
-                out[n] = kept[1]
-    missing = [n for n in numbers if n not in out]
-    found = _read(site_id, [f"d#{n}{part}" for n in missing]) if missing else {}
-    with _closed_lock:
-        if len(_closed) > 50_000:
-            _closed.clear()
-        for n in missing:
-            out[n] = found[f"d#{n}{part}"]
-            if n < closed_before:
-                _closed[(site_id, f"d#{n}{part}")] = (now + CLOSED_KEEP_S, out[n])
-    return {n: out[n] for n in numbers}
+    found = counters.read(site_id, [f"d#{n}{part}" for n in numbers],
+                          closed=lambda suffix: int(suffix.split("#")[1]) < closed_before)
+    return {n: found[f"d#{n}{part}"] for n in numbers}
 
 
 def _rate(part: float, whole: float) -> float:
@@ -73,9 +54,7 @@ def _rate(part: float, whole: float) -> float:
 
 def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
     days = _days(site_id, first, last)
-    totals: Counter[str] = Counter()
-    for counters in days.values():
-        totals.update(counters)
+    totals = counters.total(days.values())
     sessions = totals["se"]
     goals = {k[2:]: int(v) for k, v in sorted(totals.items()) if k.startswith("g#")}
     return {
@@ -94,10 +73,7 @@ def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
 
 
 def _part_totals(site_id: str, first: dt.date, last: dt.date, part: str) -> Counter[str]:
-    totals: Counter[str] = Counter()
-    for counters in _days(site_id, first, last, f"#{part}" if part else "").values():
-        totals.update(counters)
-    return totals
+    return counters.total(_days(site_id, first, last, f"#{part}" if part else "").values())
 
 
 def _rows(totals: Counter[str], dimension: str, limit: int) -> dict[str, Any]:
@@ -142,9 +118,7 @@ def _point(start: int, counters: dict[str, float], prefix: str, seen: int) -> di
 
 
 def funnel(site_id: str, first: dt.date, last: dt.date, definition: dict[str, Any]) -> dict[str, Any]:
-    totals: Counter[str] = Counter()
-    for counters in _days(site_id, first, last).values():
-        totals.update(counters)
+    totals = counters.total(_days(site_id, first, last).values())
     steps, previous = [], totals["se"]
     for number, step in enumerate(definition["steps"], start=1):
         reached = int(totals[f"f#{definition['name']}#{number}"])

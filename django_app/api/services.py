@@ -13,6 +13,8 @@ from typing import Any
 import stack
 from ingest import active_sessions, stats
 
+from . import counters
+
 FRESH_MS = 500  # how old an answer about who is active may be; the live page looks every 500 ms
 _recent: dict[str, tuple[int, list[dict[str, Any]]]] = {}
 _lock = threading.Lock()
@@ -56,24 +58,14 @@ def _top(counts: Counter[str], n: int) -> list[dict[str, Any]]:
     return [{"name": name, "count": count} for name, count in counts.most_common(n)]
 
 
-_closed_minutes: dict[tuple[str, int], dict[str, float]] = {}  # minutes that no longer change much
-
-
 def today(site_id: str, now_ms: int) -> dict[str, int]:
-    """Totals since midnight UTC, from the per-minute counters. Minutes over two minutes
-    old are cached in this process; only the latest are read again."""
+    """Totals since midnight UTC, from the per-minute counters; minutes over two minutes old
+    are closed (counters.py), so only the latest are read again."""
     last = now_ms // 60000
     first = last - (now_ms // 1000 % 86400) // 60
-    for stale in [k for k in _closed_minutes if k[1] < first]:  # yesterday's minutes
-        del _closed_minutes[stale]
-    wanted = [m for m in range(first, last + 1) if (site_id, m) not in _closed_minutes or m > last - 2]
-    fresh = stats.minutes(stack.dynamodb(), stack.table("StatsTableName"), site_id, wanted)
-    for m, counters in fresh.items():
-        if m <= last - 2:
-            _closed_minutes[(site_id, m)] = counters
-    totals: Counter[str] = Counter()
-    for m in range(first, last + 1):
-        totals.update(fresh.get(m) if m in fresh else _closed_minutes.get((site_id, m), {}))
+    found = counters.read(site_id, [f"m#{m}" for m in range(first, last + 1)],
+                          closed=lambda suffix: int(suffix[2:]) <= last - 2)
+    totals = counters.total(found.values())
     return {"pageviews": int(totals["pv"]), "sessions": int(totals["se"]),
             "conversions": int(totals["cv"]), "conversion_value": round(totals["cvv"], 2),
             "bot_events": int(totals["bot"])}

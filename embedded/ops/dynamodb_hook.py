@@ -31,13 +31,14 @@ def _call_action(self: DynamoHandler) -> Any:
     account, region = self.current_account, self.region
     tables = capacity.tables_of(operation, params)
     direction = "read" if operation in capacity.READS else "write"
+    provisioned = {table: capacity.provisioned(backend, table) for table in tables}
     for table in tables:
         outcome = faults.dynamodb(table, operation)
         if outcome["latency_ms"]:
             gevent.sleep(outcome["latency_ms"] / 1000)
-        provisioned = capacity.provisioned(backend, table)
+        limits = provisioned[table]
         refused = outcome["fail"] == "throttle" or (
-            provisioned is not None and _buckets.empty(table, direction, provisioned[direction]))
+            limits is not None and _buckets.empty(table, direction, limits[direction]))
         if refused:
             metrics.add(account, region, "AWS/DynamoDB", "ThrottledRequests",
                         {"TableName": table, "Operation": operation}, 1)
@@ -58,9 +59,9 @@ def _call_action(self: DynamoHandler) -> Any:
                 continue
             name = "ConsumedReadCapacityUnits" if kind == "read" else "ConsumedWriteCapacityUnits"
             metrics.add(account, region, "AWS/DynamoDB", name, {"TableName": table}, amount)
-            provisioned = capacity.provisioned(backend, table)
-            if provisioned is not None:
-                _buckets.take(table, kind, provisioned[kind], amount)
+            limits = provisioned.get(table)
+            if limits is not None:
+                _buckets.take(table, kind, limits[kind], amount)
     if operation in capacity.WRITES:
         _note_expiries(backend, operation, params)
     if operation in ("Query", "Scan") and (found := _COUNT.search(raw)):

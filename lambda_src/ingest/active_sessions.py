@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .batch_get import batch_get
+
 
 def bucket(site_id: str, ts_ms: int, window_s: int = 300) -> str:
     return f"{site_id}#{ts_ms // (window_s * 1000)}"
@@ -37,12 +39,4 @@ def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300) -> l
 
 
 def read(ddb: Any, table: str, site_id: str, now_ms: int, window_s: int = 300) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    wanted = keys(site_id, now_ms, window_s)
-    for start in range(0, len(wanted), 100):
-        request: dict[str, Any] = {table: {"Keys": wanted[start:start + 100]}}
-        while request:
-            answer = ddb.batch_get_item(RequestItems=request)
-            items += answer["Responses"].get(table, [])
-            request = answer.get("UnprocessedKeys") or {}
-    return sessions(items, now_ms, window_s)
+    return sessions(batch_get(ddb, table, keys(site_id, now_ms, window_s)), now_ms, window_s)

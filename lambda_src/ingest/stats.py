@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .batch_get import batch_get
+
 
 def read(ddb: Any, table: str, site_id: str, suffixes: list[str]) -> dict[str, dict[str, float]]:
     """Counters per item suffix ("m#<minute>", "d#<day>#pages", ...); an item that was
     never written reads as empty."""
     out: dict[str, dict[str, float]] = {s: {} for s in suffixes}
     prefix = len(site_id) + 1
-    wanted = [{"pk": {"S": f"{site_id}#{s}"}} for s in dict.fromkeys(suffixes)]
-    for start in range(0, len(wanted), 100):
-        request: dict[str, Any] = {table: {"Keys": wanted[start:start + 100]}}
-        while request:
-            answer = ddb.batch_get_item(RequestItems=request)
-            for item in answer["Responses"].get(table, []):
-                out[item["pk"]["S"][prefix:]] = {k: float(v["N"]) for k, v in item.items()
-                                                 if "N" in v and k != "expires_at"}
-            request = answer.get("UnprocessedKeys") or {}
+    for item in batch_get(ddb, table, [{"pk": {"S": f"{site_id}#{s}"}} for s in dict.fromkeys(suffixes)]):
+        out[item["pk"]["S"][prefix:]] = {k: float(v["N"]) for k, v in item.items() if "N" in v and k != "expires_at"}
     return out
 
 
