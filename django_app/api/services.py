@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from typing import Any
 
+import orjson
 import stack
 from ingest import active_sessions, stats
 
@@ -27,7 +28,8 @@ def active(site_id: str, now_ms: int) -> list[dict[str, Any]]:
         cached = _recent.get(site_id)
         if cached and now_ms - cached[0] < FRESH_MS:
             return cached[1]
-        sessions = active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms)
+        sessions = active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms,
+                                          loads=orjson.loads)
         _recent[site_id] = (now_ms, sessions)
         return sessions
 

@@ -10,6 +10,7 @@ number of recently active sessions only, not stored events or expired sessions.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .batch_get import batch_get
@@ -24,19 +25,23 @@ def keys(site_id: str, now_ms: int, window_s: int = 300, shards: int = 32) -> li
     return [{"pk": {"S": b}, "shard": {"N": str(s)}} for b in sorted(buckets) for s in range(shards)]
 
 
-def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300) -> list[dict[str, Any]]:
-    """Live sessions from the bucket items, most recent first; expired ones are never shown."""
+def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300,
+             loads: Callable[[str], Any] = json.loads) -> list[dict[str, Any]]:
+    """Live sessions from the bucket items, most recent first; expired ones are never shown.
+    A reader may pass a faster JSON decoder as `loads`."""
     since = now_ms - window_s * 1000
     found: dict[str, dict[str, Any]] = {}
     for item in items:
         for name, value in item.items():
             if name in ("pk", "shard", "expires_at") or "S" not in value:
                 continue
-            summary = {"sid": name, **json.loads(value["S"])}
+            summary = loads(value["S"])
+            summary["sid"] = name
             if summary["last"] >= since and summary["last"] >= found.get(name, {}).get("last", -1):
                 found[name] = summary
     return sorted(found.values(), key=lambda s: s["last"], reverse=True)
 
 
-def read(ddb: Any, table: str, site_id: str, now_ms: int, window_s: int = 300) -> list[dict[str, Any]]:
-    return sessions(batch_get(ddb, table, keys(site_id, now_ms, window_s)), now_ms, window_s)
+def read(ddb: Any, table: str, site_id: str, now_ms: int, window_s: int = 300,
+         loads: Callable[[str], Any] = json.loads) -> list[dict[str, Any]]:
+    return sessions(batch_get(ddb, table, keys(site_id, now_ms, window_s)), now_ms, window_s, loads)
