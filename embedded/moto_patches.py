@@ -9,9 +9,10 @@ botocore response shape for every attribute of every item it returns (seconds fo
 a BatchGetItem of a few thousand attributes) where the items are DynamoDB JSON
 already; and it sizes every scalar attribute, and turns it into a dict, through
 generic type dispatch (half of a BatchGetItem's time), and runs a regular
-expression looking for an XML request id over every JSON answer. All are emulator costs that DynamoDB does not have. These
-patches keep moto's behaviour (conditions, rollback, the 400 KB item limit)
-and only change what it costs. They are tied to the pinned moto version.
+expression looking for an XML request id over every JSON answer. All are
+emulator costs that DynamoDB does not have. These patches keep moto's
+behaviour (conditions, rollback, the 400 KB item limit) and only change what
+it costs. They are tied to the pinned moto version.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import base64
 import copy
 import functools
-import json
 import pickle
 from typing import Any
 
@@ -27,6 +27,7 @@ import moto.backends
 import moto.dynamodb.models as ddb_models
 import moto.dynamodb.models.utilities as ddb_utilities
 import moto.dynamodb.responses as ddb_responses
+import orjson
 from moto.core.responses import BaseResponse
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, bytesize
@@ -159,7 +160,7 @@ def _serialized(self: DynamoHandler, action_result: Any) -> Any:
     """Item reads answer their DynamoDB JSON as it is, as DynamoDB does."""
     if self._get_action() in _ITEM_READS and not isinstance(action_result.result, Exception):
         headers = {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}
-        return 200, headers, json.dumps(action_result.result, default=_bytes)
+        return 200, headers, orjson.dumps(action_result.result, default=_bytes).decode()
     return _original_serialized(self, action_result)
 
 
@@ -177,6 +178,15 @@ _original_to_dict = ddb_utilities.dynamo_to_dict
 def _size(self: DynamoType) -> int:
     """moto's size, with strings (most attributes) measured without its type dispatch."""
     return bytesize(self.value) if self.type == "S" else _original_size(self)
+
+
+def _item_size(self: Item) -> int:
+    """moto's Item.size in one loop (reads size every item twice): names are str, and
+    string values are measured inline."""
+    total = 0
+    for name, value in self.attrs.items():
+        total += len(name.encode()) + (len(value.value.encode()) if value.type == "S" else value.size())
+    return total
 
 
 def _to_dict(obj: Any) -> Any:
@@ -202,6 +212,7 @@ def _enrich(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
 def apply() -> None:
     BaseResponse._enrich_response = staticmethod(_enrich)  # type: ignore[method-assign,assignment]
     DynamoType.size = _size  # type: ignore[method-assign]
+    Item.size = _item_size  # type: ignore[method-assign]
     ddb_utilities.dynamo_to_dict = _to_dict
     ddb_responses.dynamo_to_dict = _to_dict  # type: ignore[attr-defined]
     DynamoHandler.serialized = _serialized  # type: ignore[method-assign,assignment]
