@@ -39,7 +39,9 @@ up: $(STAMP) $(ASSETS)
 	$(VENV)/bin/liveinsight up
 
 test: $(STAMP) $(ASSETS) chromium lint tracker
-	$(VENV)/bin/cfn-lint infra/template.yaml tests/fixtures/*/template.yaml benchmarks/baseline/template.yaml
+	$(VENV)/bin/cfn-lint infra/*.yaml tests/fixtures/*/*.yaml benchmarks/baseline/template.yaml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(VENV)/bin/hadolint docker/Dockerfile
 	$(PY) -m pytest
 
 unit: $(STAMP)

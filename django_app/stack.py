@@ -4,6 +4,7 @@ and boto3 clients from the standard configuration. No table name is written here
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from typing import Any
 
@@ -13,6 +14,9 @@ from django.conf import settings
 
 
 def outputs() -> dict[str, str]:
+    """From LIVEINSIGHT_OUTPUTS (JSON, as the web tier on AWS sets it), or the file a deploy wrote."""
+    if os.environ.get("LIVEINSIGHT_OUTPUTS"):
+        return json.loads(os.environ["LIVEINSIGHT_OUTPUTS"])
     path = settings.LIVEINSIGHT_STATE_DIR / "stacks" / f"{settings.LIVEINSIGHT_STACK}.json"
     return json.loads(path.read_text())["outputs"]
 

@@ -14,7 +14,12 @@ _CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_conne
 
 def client(service: str) -> Any:
     """A client for the endpoint the environment names now (one process may start several stacks)."""
-    return _client(service, os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_DEFAULT_REGION"))
+    return _client(service, endpoint(service), os.environ.get("AWS_DEFAULT_REGION"))
+
+
+def endpoint(service: str) -> str | None:
+    """The endpoint boto3 would use: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL (None: AWS)."""
+    return os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ.get("AWS_ENDPOINT_URL")
 
 
 @cache

@@ -26,11 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("status", help="show which parts of the stack are healthy")
 
     deploy = commands.add_parser("deploy", help="deploy the SAM template")
-    deploy.add_argument("--target", choices=["embedded"], default="embedded")
+    deploy.add_argument("--target", choices=["embedded", "localstack", "aws"], default="embedded",
+                        help="embedded: the emulator (moto); localstack: AWS_ENDPOINT_URL, by default "
+                             "http://localhost:4566; aws: the account of the standard AWS configuration")
     deploy.add_argument("--template", type=Path, default=settings_module.TEMPLATE)
     deploy.add_argument("--stack", help="stack name (default: LIVEINSIGHT_STACK or liveinsight)")
     deploy.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
                         help="template parameter override; repeatable")
+
+    commands.add_parser("demo-user", help="make the dashboard's database and the demo user, site and token, "
+                                          "against the stack the environment names (as `up` does); print them")
+    ingest = commands.add_parser("ingest-url", help="print where events go, for the deployed stack")
+    ingest.add_argument("--public", action="store_true", help="as a browser on the host reaches it")
 
     package = commands.add_parser("package", help="build the functions' deployment zips")
     package.add_argument("--template", type=Path, default=settings_module.TEMPLATE)
@@ -63,16 +70,33 @@ def main(argv: list[str] | None = None) -> int:
         from . import supervisor
         return supervisor.status(settings)
     if args.command == "deploy":
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from . import cloud
         from . import deploy as deploy_module
         from .intrinsics import TemplateError
         overrides = dict(p.split("=", 1) for p in args.parameter)
-        os.environ.update(settings_module.aws_env(settings))
+        if args.target == "embedded":
+            os.environ.update(settings_module.aws_env(settings))
+        elif args.target == "localstack":
+            for name, value in settings_module.localstack_env().items():
+                os.environ.setdefault(name, value)
         try:
-            outputs = deploy_module.deploy(settings, args.template.resolve(), stack, overrides)
-        except TemplateError as error:
+            outputs = (deploy_module.deploy(settings, args.template.resolve(), stack, overrides)
+                       if args.target == "embedded" else
+                       cloud.deploy_stack(settings, args.template.resolve(), stack, args.target, overrides))
+        except (TemplateError, BotoCoreError, ClientError) as error:  # bad template, credentials or endpoint
             print(f"error: {error}", file=sys.stderr)
             return 1
         print(json.dumps(outputs, indent=2))
+        return 0
+    if args.command == "demo-user":
+        from . import supervisor
+        print(json.dumps(supervisor.prepare_dashboard(settings, dict(os.environ)), indent=2))
+        return 0
+    if args.command == "ingest-url":
+        from . import deploy as deploy_module
+        print(deploy_module.ingest_url(settings, stack, public=args.public))
         return 0
     if args.command == "package":
         from . import package as package_module

@@ -1,4 +1,5 @@
-"""`liveinsight deploy --target embedded`: the SAM template, provisioned on the emulator."""
+"""`liveinsight deploy --target embedded`: the SAM template, provisioned on the emulator
+(cloud.py deploys the same template to LocalStack and AWS)."""
 
 from __future__ import annotations
 
@@ -29,23 +30,13 @@ def deploy(
     """Deploy the stack and answer its outputs, which are also saved for readers."""
     sam = template.load(template_path)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
-        sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings, zip_path)
-    defaults = {"AlarmHttpEndpoint": f"{settings.endpoint_url}/_liveinsight/sink"}  # the emulator's sink
+        sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings.artifact_bucket, zip_path)
+    defaults = {"AlarmHttpEndpoint": f"{settings.endpoint_url}/_liveinsight/sink",  # the emulator's sink
+                "BackupRetentionDays": "0"}  # moto has no AWS Backup plans
     wanted = {k: v for k, v in defaults.items() if k in sam.get("Parameters", {})}
     parameters = template.parameter_values(sam, {**wanted, **(overrides or {})})
     cfn = template.expand(sam, parameters, settings.region)
-    scope = Scope(
-        parameters=parameters,
-        pseudo={
-            "AWS::StackName": stack_name,
-            "AWS::Region": settings.region,
-            "AWS::AccountId": ACCOUNT_ID,
-            "AWS::Partition": "aws",
-            "AWS::URLSuffix": "amazonaws.com",
-            "AWS::StackId": f"arn:aws:cloudformation:{settings.region}:{ACCOUNT_ID}:stack/{stack_name}/embedded",
-        },
-        conditions=cfn.get("Conditions", {}),
-    )
+    scope = make_scope(parameters, cfn.get("Conditions", {}), settings.region, stack_name, ACCOUNT_ID)
     resources = cfn["Resources"]
     physical: dict[str, dict[str, str]] = {}
     for logical_id in template.creation_order(resources):
@@ -57,32 +48,53 @@ def deploy(
         scope.refs[logical_id] = ref
         scope.attrs[logical_id] = attrs
         physical[logical_id] = {"Type": resource["Type"], "PhysicalResourceId": ref}
-    seed(sam, scope)
-    outputs = {name: str(resolve(o["Value"], scope)) for name, o in cfn.get("Outputs", {}).items()}
+    seed(sam, scope.refs)
+    outputs = {name: str(resolve(o["Value"], scope)) for name, o in cfn.get("Outputs", {}).items()
+               if "Condition" not in o or scope.condition(o["Condition"])}
     save(settings, stack_name, {"outputs": outputs, "resources": physical, "deployed_at": time.time()})
     return outputs
 
 
-def seed(sam: dict[str, Any], scope: Scope) -> None:
-    """Write the template's `Metadata.LiveInsight.SeedItems` into their tables."""
+def make_scope(parameters: dict[str, Any], conditions: dict[str, Any], region: str, stack_name: str,
+               account: str) -> Scope:
+    return Scope(
+        parameters=parameters,
+        pseudo={
+            "AWS::StackName": stack_name,
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackId": f"arn:aws:cloudformation:{region}:{account}:stack/{stack_name}/embedded",
+        },
+        conditions=conditions,
+    )
+
+
+def seed(sam: dict[str, Any], table_names: dict[str, str]) -> None:
+    """Write the template's `Metadata.LiveInsight.SeedItems` into their tables (by logical id)."""
     seeds = sam.get("Metadata", {}).get("LiveInsight", {}).get("SeedItems", {})
     ddb = client("dynamodb")
     for logical_id, items in seeds.items():
         for item in items:
-            ddb.put_item(TableName=scope.refs[logical_id], Item={k: _serialize(v) for k, v in item.items()})
+            ddb.put_item(TableName=table_names[logical_id], Item={k: _serialize(v) for k, v in item.items()})
 
 
-def upload(settings: Settings, zip_path: Path) -> str:
-    """Put a function zip in the artifact bucket under its own sha256, as `sam package` does."""
-    data = zip_path.read_bytes()
-    key = f"artifacts/{hashlib.sha256(data).hexdigest()}.zip"
+def upload(bucket: str, path: Path) -> str:
+    """Put a file in the artifact bucket under its own sha256, as `sam package` does."""
+    data = path.read_bytes()
+    key = f"artifacts/{hashlib.sha256(data).hexdigest()}{path.suffix}"
     s3 = client("s3")
     try:
-        s3.create_bucket(Bucket=settings.artifact_bucket)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
-    s3.put_object(Bucket=settings.artifact_bucket, Key=key, Body=data)
-    return f"s3://{settings.artifact_bucket}/{key}"
+        s3.head_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        s3.create_bucket(Bucket=bucket, **_location(s3.meta.region_name))
+    s3.put_object(Bucket=bucket, Key=key, Body=data)
+    return f"s3://{bucket}/{key}"
+
+
+def _location(region: str) -> dict[str, Any]:
+    return {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
 
 
 def artifact_key(code_sha256: str) -> str:
@@ -104,3 +116,12 @@ def outputs(settings: Settings, stack_name: str) -> dict[str, str]:
     if not path.exists():
         raise FileNotFoundError(f"stack {stack_name} is not deployed ({path} is missing)")
     return json.loads(path.read_text())["outputs"]
+
+
+def ingest_url(settings: Settings, stack_name: str, public: bool = False) -> str:
+    """Where events go: the URL a LocalStack or AWS deploy saved (`public`: as a browser on
+    the host reaches it), else the embedded gateway."""
+    path = settings.stack_file(stack_name)
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    return saved.get("public_ingest_url" if public else "ingest_url") or \
+        f"http://{settings.host}:{settings.gateway_port}"

@@ -214,6 +214,12 @@ def cloudwatch_alarm(stack: str, logical_id: str, props: dict[str, Any]) -> Resu
     return name, {"Arn": alarm["AlarmArn"]}
 
 
+def cloudwatch_dashboard(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    name = _name(props, "DashboardName", stack, logical_id)
+    client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=props["DashboardBody"])
+    return name, {}
+
+
 PROVISIONERS: dict[str, Callable[[str, str, dict[str, Any]], Result]] = {
     "AWS::DynamoDB::Table": dynamodb_table,
     "AWS::IAM::Role": iam_role,
@@ -225,6 +231,7 @@ PROVISIONERS: dict[str, Callable[[str, str, dict[str, Any]], Result]] = {
     "AWS::ApiGatewayV2::Api": http_api,
     "AWS::ApiGatewayV2::Stage": http_api_stage,
     "AWS::CloudWatch::Alarm": cloudwatch_alarm,
+    "AWS::CloudWatch::Dashboard": cloudwatch_dashboard,
 }
 
 

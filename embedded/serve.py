@@ -23,6 +23,6 @@ def run(settings: Settings, stack_name: str, port: int, api_id: str | None = Non
     gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry(), settings.queue_timeout)
     print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}", flush=True)
     uvicorn.run(
-        gateway, host=settings.host, port=port, loop="uvloop", http="httptools",
+        gateway, host=settings.bind, port=port, loop="uvloop", http="httptools",
         lifespan="on", log_level="warning", access_log=False,
     )

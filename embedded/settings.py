@@ -25,6 +25,7 @@ class Settings:
     django_port: int
     queue_timeout: float = 5.0
     host: str = "127.0.0.1"
+    bind: str = "127.0.0.1"  # where the parts listen; 0.0.0.0 in a container
 
     @property
     def endpoint_url(self) -> str:
@@ -49,6 +50,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
         # How long an invocation waits for a free worker before it is throttled.
         queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "5.0")),
+        bind=source.get("LIVEINSIGHT_BIND", "127.0.0.1"),
     )
 
 
@@ -60,3 +62,9 @@ def aws_env(settings: Settings) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
     }
+
+
+def localstack_env() -> dict[str, str]:
+    """LocalStack's usual configuration, for whatever the environment leaves unset."""
+    return {"AWS_ENDPOINT_URL": "http://localhost:4566", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}

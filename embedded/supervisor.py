@@ -31,10 +31,10 @@ class Part:
 
 
 def parts(settings: Settings) -> list[Part]:
-    py, host = sys.executable, settings.host
+    py, host, bind = sys.executable, settings.host, settings.bind
     return [
         Part("moto", settings.moto_port, "LIVEINSIGHT_MOTO_PORT", "moto (the AWS emulator)",
-             [py, "-m", "embedded.motoserver", "--host", host, "--port", str(settings.moto_port)],
+             [py, "-m", "embedded.motoserver", "--host", bind, "--port", str(settings.moto_port)],
              lambda: ports.http_ok(f"{settings.endpoint_url}/")),
         Part("gateway", settings.gateway_port, "LIVEINSIGHT_GATEWAY_PORT", "the API Gateway data plane",
              [py, "-m", "embedded.cli", "gateway", "--stack", settings.stack_name,
@@ -42,7 +42,7 @@ def parts(settings: Settings) -> list[Part]:
              lambda: ports.listening(host, settings.gateway_port)),
         Part("django", settings.django_port, "LIVEINSIGHT_DJANGO_PORT", "the Django dashboard",
              [py, "-m", "uvicorn", "config.asgi:application", "--app-dir", str(ROOT / "django_app"),
-              "--host", host, "--port", str(settings.django_port), "--no-access-log", "--lifespan", "off"],
+              "--host", bind, "--port", str(settings.django_port), "--no-access-log", "--lifespan", "off"],
              lambda: ports.http_ok(f"http://{host}:{settings.django_port}/healthz")),
     ]
 

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from embedded import deploy
+
 from . import reconcile as reconcile_module
 from . import truth
 from .journey import Rates
@@ -29,7 +31,7 @@ def add(commands: Any) -> None:
     simulate.add_argument("--compression", type=float, default=1.0,
                           help="how much faster than real time visitors read and click (default 1)")
     simulate.add_argument("--site", default="demo")
-    simulate.add_argument("--endpoint", help="the ingest API (default: the embedded stack's gateway)")
+    simulate.add_argument("--endpoint", help="the ingest API (default: the deployed stack's)")
     simulate.add_argument("--bounce", type=float, default=0.35, help="share of visits that leave at once")
     simulate.add_argument("--purchase", type=float, default=0.6, help="share of checkouts that buy")
     simulate.add_argument("--truth", type=Path, help="write the ground truth (JSON) here")
@@ -45,7 +47,7 @@ def default_ledger(settings: Any) -> Path:
 
 
 def simulate(args: argparse.Namespace, settings: Any) -> int:
-    endpoint = args.endpoint or f"http://{settings.host}:{settings.gateway_port}"
+    endpoint = args.endpoint or deploy.ingest_url(settings, settings.stack_name)
     run = Run(endpoint, args.site, SCENARIOS[args.scenario], args.seed, args.rate, args.duration,
               args.compression, Rates(bounce=args.bounce, purchase=args.purchase),
               ledger=args.ledger or default_ledger(settings), keep=bool(args.truth or args.record))
@@ -106,7 +108,6 @@ def reconcile(args: argparse.Namespace, settings: Any) -> int:
 
     import boto3
 
-    from embedded import deploy
     from embedded.settings import aws_env
 
     env = {**aws_env(settings), **{k: v for k, v in os.environ.items() if k.startswith("AWS_")}}

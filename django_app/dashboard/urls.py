@@ -4,7 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("healthz", views.healthz, name="healthz"),
     path("sites/<slug:site_id>/", views.live, name="live"),
     path("sites/<slug:site_id>/stream", views.stream, name="stream"),
     path("sites/<slug:site_id>/history", views.history_page, name="history"),

@@ -16,10 +16,6 @@ from sites_app.registry import owned
 PUSH_INTERVAL = 0.5  # seconds between looks at the tables; a change reaches the page within a second
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True})
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     first = request.user.sites.first()

@@ -5,6 +5,8 @@ counts windows (5 minutes) since the epoch, chosen by its last event, in one of
 `shards` items (Config.active_shards). "Active now" reads the current and the
 previous window's buckets, never a Scan or a Query, so its cost follows the
 number of recently active sessions only, not stored events or expired sessions.
+Each session is one attribute: a JSON array of FIELDS, in that order (an item is
+billed, and read, by its whole size, so the names are not repeated per session).
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from typing import Any
 
 from .batch_get import batch_get
 
-
+FIELDS = ("visitor", "start", "last", "page", "pageviews", "src", "device")
+_LAST = FIELDS.index("last")
 _NOT_SESSIONS = frozenset(("pk", "shard", "expires_at"))
+
+
+def summary(visitor: str, start: int, last: int, page: str, pageviews: int, src: str, device: str) -> str:
+    """One session as the ingest stores it."""
+    return json.dumps([visitor, start, last, page, pageviews, src, device], separators=(",", ":"))
 
 
 def bucket(site_id: str, ts_ms: int, window_s: int = 300) -> str:
@@ -42,10 +50,14 @@ def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300,
                 names.append(name)
                 texts.append(value["S"])
     found: dict[str, dict[str, Any]] = {}
-    for name, summary in zip(names, loads("[" + ",".join(texts) + "]")):
-        if summary["last"] >= since and (name not in found or summary["last"] >= found[name]["last"]):
-            summary["sid"] = name
-            found[name] = summary
+    for name, entry in zip(names, loads("[" + ",".join(texts) + "]"), strict=True):
+        if isinstance(entry, dict):  # written before summaries became arrays; gone within 10 minutes
+            entry = [entry[field] for field in FIELDS]
+        last = entry[_LAST]
+        if last >= since and (name not in found or last >= found[name]["last"]):
+            session = dict(zip(FIELDS, entry, strict=True))
+            session["sid"] = name
+            found[name] = session
     return sorted(found.values(), key=itemgetter("last"), reverse=True)
 
 

@@ -5,7 +5,6 @@ Everything here is plain functions over a `Store`, so it runs with no AWS at all
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -223,10 +222,8 @@ def _active_entries(plan: Plan, site_id: str, key: str, client_sid: str, after: 
             continue
         sid = sessions.session_id(client_sid, s)
         shard = zlib.crc32(sid.encode()) % config.active_shards
-        wanted[(active_sessions.bucket(site_id, s.last, config.active_window_s), shard, sid)] = json.dumps({
-            "visitor": key.split("#", 1)[0], "start": s.start, "last": s.last, "page": s.exit,
-            "pageviews": s.pageviews, "src": s.src, "device": s.device,
-        }, separators=(",", ":"))
+        wanted[(active_sessions.bucket(site_id, s.last, config.active_window_s), shard, sid)] = \
+            active_sessions.summary(key.split("#", 1)[0], s.start, s.last, s.exit, s.pageviews, s.src, s.device)
     for pk, shard, sid in previous:
         if (pk, shard, sid) not in wanted:
             plan.updates[("active", pk, shard)].removes.add(sid)

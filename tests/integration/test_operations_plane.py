@@ -70,11 +70,10 @@ def test_expired_active_sessions_vanish_and_the_api_never_shows_them(stack):
     site = f"ttl-{uuid.uuid4().hex[:6]}"
     owner = stack.user(f"owner-{site}", site=site)
     now_ms = int(time.time() * 1000)
-    summary = {"visitor": "v-gone", "start": now_ms - 420_000, "last": now_ms - 360_000, "page": "/gone",
-               "pageviews": 1, "src": "direct", "device": "desktop"}
+    summary = active_sessions.summary("v-gone", now_ms - 420_000, now_ms - 360_000, "/gone", 1, "direct", "desktop")
     table = stack.outputs["ActiveSessionsTableName"]
     key = {"pk": {"S": active_sessions.bucket(site, now_ms - 300_000)}, "shard": {"N": "0"}}
-    stack.client("dynamodb").put_item(TableName=table, Item={**key, "sid-gone": {"S": json.dumps(summary)},
+    stack.client("dynamodb").put_item(TableName=table, Item={**key, "sid-gone": {"S": summary},
                                                              "expires_at": {"N": str(int(time.time()) - 1)}})
     written = time.monotonic()
 

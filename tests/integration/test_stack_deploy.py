@@ -1,5 +1,6 @@
 """`liveinsight deploy --target embedded` provisions what moto's CloudFormation skips, and is repeatable."""
 
+import json
 import time
 
 import pytest
@@ -52,6 +53,28 @@ def test_ttl_is_enabled_where_the_template_asks(stack):
             assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": wanted["AttributeName"]}
         else:
             assert ttl.get("TimeToLiveStatus") == "DISABLED"
+
+
+def test_point_in_time_recovery_is_on_where_the_template_asks(stack):
+    ddb = stack.client("dynamodb")
+    for logical_id, resource in template.load(TEMPLATE)["Resources"].items():
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            backups = ddb.describe_continuous_backups(TableName=stack.outputs[f"{logical_id}Name"])
+            status = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+            wanted = "PointInTimeRecoverySpecification" in resource["Properties"]
+            assert (status["PointInTimeRecoveryStatus"] == "ENABLED") == wanted, logical_id
+
+
+def test_the_operations_dashboard_shows_the_original_metric_set(stack):
+    cloudwatch = stack.client("cloudwatch")
+    body = json.loads(cloudwatch.get_dashboard(DashboardName=stack.outputs["OperationsDashboardName"])["DashboardBody"])
+
+    metrics = {m[1] for w in body["widgets"] for m in w["properties"].get("metrics", []) if isinstance(m[0], str)}
+    assert {"EventsProcessed", "ProcessingTime", "ProcessingErrors", "ConsumedReadCapacityUnits",
+            "ConsumedWriteCapacityUnits", "Duration", "Errors", "Invocations"} <= metrics
+    assert any("ThrottledRequests" in str(w) for w in body["widgets"])
+    assert stack.outputs["IngestFunctionName"] in json.dumps(body)
+    assert "WebUrl" not in stack.outputs  # no web tier without WebImage
 
 
 def test_function_configuration_matches_the_template(stack):

@@ -204,3 +204,14 @@ def test_a_resent_event_keeps_what_was_stored_first():
     assert store.events[first["event_id"]]["title"] == "first"
     assert store.events[first["event_id"]]["received_at"] == T0 + MIN
     assert store.write_requests == writes  # nothing new: nothing written
+
+
+def test_active_sessions_read_summaries_written_before_they_became_arrays():
+    old = json.dumps({"visitor": "v", "start": T0, "last": T0 + MIN, "page": "/old", "pageviews": 2,
+                      "src": "direct", "device": "desktop"})
+    new = active_sessions.summary("w", T0, T0 + 2 * MIN, "/new", 1, "search", "mobile")
+    items = [{"pk": {"S": "demo#1"}, "shard": {"N": "0"}, "s-old": {"S": old}, "s-new": {"S": new}}]
+
+    live = active_sessions.sessions(items, T0 + 3 * MIN)
+
+    assert [(s["sid"], s["page"], s["visitor"]) for s in live] == [("s-new", "/new", "w"), ("s-old", "/old", "v")]

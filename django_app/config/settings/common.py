@@ -1,8 +1,10 @@
 """Settings shared by every environment. Each variable is documented in .env.example."""
 
+import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 
@@ -15,6 +17,7 @@ sys.path.append(str(PROJECT_DIR / "lambda_src"))
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -33,6 +36,7 @@ INSTALLED_APPS = [
     "demo",
 ]
 MIDDLEWARE = [
+    "dashboard.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,7 +104,10 @@ DATABASES = {
 
 # The ingest API the demo shop's tracker sends to, and whether it tracks automated
 # browsers (the browser tests drive it with Playwright).
-LIVEINSIGHT_INGEST_URL = os.environ.get("LIVEINSIGHT_INGEST_URL", "http://127.0.0.1:3000")
+_DEPLOYED = LIVEINSIGHT_STATE_DIR / "stacks" / f"{LIVEINSIGHT_STACK}.json"  # a LocalStack deploy names its URL
+_SAVED = json.loads(_DEPLOYED.read_text()).get("public_ingest_url") if _DEPLOYED.exists() else None
+LIVEINSIGHT_INGEST_URL = os.environ.get("LIVEINSIGHT_INGEST_URL") or _SAVED or "http://127.0.0.1:3000"
+_INGEST_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(LIVEINSIGHT_INGEST_URL))
 LIVEINSIGHT_TRACK_AUTOMATION = os.environ.get("LIVEINSIGHT_TRACK_AUTOMATION", "") == "1"
 
 # No inline script anywhere, no framing; the demo shop's tracker may send to the ingest API.
@@ -110,7 +117,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "connect-src": [SELF, LIVEINSIGHT_INGEST_URL],
+        "connect-src": [SELF, _INGEST_ORIGIN],
         "frame-ancestors": [NONE],
         "object-src": [NONE],
         "base-uri": [SELF],

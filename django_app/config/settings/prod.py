@@ -1,7 +1,10 @@
+import os
+
 from .common import *  # noqa: F403
 
 if not SECRET_KEY:  # noqa: F405
     raise RuntimeError("DJANGO_SECRET_KEY must be set in production")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind CloudFront and a load balancer: the header that says the viewer used https.
+SECURE_PROXY_SSL_HEADER = (os.environ.get("DJANGO_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO"), "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

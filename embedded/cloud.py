@@ -1,0 +1,150 @@
+"""`liveinsight deploy --target localstack|aws`: the same template through CloudFormation.
+
+Like `sam deploy`: the function zips and nested templates go to an artifact bucket,
+the template goes up with its SAM transform, and the stack is created or updated and
+waited for. LocalStack and AWS differ only in the endpoint (AWS_ENDPOINT_URL).
+The outputs are saved where the embedded deploy saves them, so every reader finds
+the stack the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import WaiterError
+
+from . import deploy, package, template
+from .aws import client, endpoint
+from .intrinsics import TemplateError, resolve
+from .resources import dynamodb_table
+from .settings import Settings
+
+# What each target lacks: moto, LocalStack and the free LocalStack plans have no AWS Backup.
+TARGET_DEFAULTS = {"localstack": {"BackupRetentionDays": "0"}, "aws": {}}
+CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
+WAIT = {"Delay": 5, "MaxAttempts": 720}  # CloudFront alone may take a quarter of an hour
+
+
+def deploy_stack(settings: Settings, template_path: Path, stack_name: str, target: str,
+                 overrides: dict[str, str] | None = None) -> dict[str, str]:
+    sam = template.load(template_path)
+    defaults = dict(TARGET_DEFAULTS[target])
+    if endpoint("dynamodb") != endpoint("cloudformation"):  # the function's tables are elsewhere
+        defaults["DynamoDBEndpointUrl"] = str(endpoint("dynamodb"))
+    known = sam.get("Parameters", {})
+    parameters = {**{k: v for k, v in defaults.items() if k in known}, **(overrides or {})}
+    template.parameter_values(sam, parameters)  # unknown names and disallowed values fail here
+    bucket = artifact_bucket(settings)
+    for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
+        sam["Resources"][logical_id]["Properties"]["CodeUri"] = deploy.upload(bucket, zip_path)
+    for resource in sam["Resources"].values():
+        props = resource.get("Properties", {})
+        if resource["Type"] == "AWS::CloudFormation::Stack" and "://" not in props.get("TemplateURL", "://"):
+            nested = template_path.parent / props["TemplateURL"]
+            props["TemplateURL"] = http_url(settings, deploy.upload(bucket, nested))
+    body = package.BUILD_DIR / f"{stack_name}.template.json"
+    body.parent.mkdir(parents=True, exist_ok=True)
+    body.write_text(json.dumps(sam, indent=1))
+    execute(stack_name, http_url(settings, deploy.upload(bucket, body)), parameters)
+    outputs, resources = describe(stack_name)
+    table_names = {k: v["PhysicalResourceId"] for k, v in resources.items() if v["Type"] == "AWS::DynamoDB::Table"}
+    if "DynamoDBEndpointUrl" in parameters:
+        create_tables(sam, table_names, parameters, settings.region, stack_name)
+    deploy.seed(sam, table_names)
+    urls = ingest_urls(outputs, target)
+    deploy.save(settings, stack_name, {"outputs": outputs, "resources": resources, "deployed_at": time.time(),
+                                       "target": target, **urls})
+    return outputs
+
+
+def ingest_urls(outputs: dict[str, str], target: str) -> dict[str, str]:
+    """The ingest API as tools reach it and as a browser on the host does. LocalStack serves
+    an HTTP API under its own endpoint; LIVEINSIGHT_PUBLIC_ENDPOINT names that endpoint as
+    the host sees it (http://localhost:4566 when the tools run in containers)."""
+    if target == "aws" or "HttpApiId" not in outputs:
+        return {"ingest_url": outputs.get("ApiEndpoint", ""), "public_ingest_url": outputs.get("ApiEndpoint", "")}
+    path = f"/_aws/execute-api/{outputs['HttpApiId']}/$default"
+    inside = str(endpoint("apigatewayv2")).rstrip("/")
+    outside = os.environ.get("LIVEINSIGHT_PUBLIC_ENDPOINT", inside).rstrip("/")
+    return {"ingest_url": inside + path, "public_ingest_url": outside + path}
+
+
+def artifact_bucket(settings: Settings) -> str:
+    account = client("sts").get_caller_identity()["Account"]
+    return f"liveinsight-artifacts-{account}-{settings.region}"
+
+
+def http_url(settings: Settings, s3_uri: str) -> str:
+    """An s3:// address as the https URL CloudFormation fetches templates from (LocalStack
+    and moto read such URLs from their own S3)."""
+    bucket, key = s3_uri.removeprefix("s3://").split("/", 1)
+    return f"https://{bucket}.s3.{settings.region}.amazonaws.com/{key}"
+
+
+def execute(stack_name: str, template_url: str, parameters: dict[str, str]) -> None:
+    """Create the stack, or update it; an update that changes nothing is not an error."""
+    cfn = client("cloudformation")
+    exists = _status(stack_name) is not None
+    request = {"StackName": stack_name, "TemplateURL": template_url, "Capabilities": CAPABILITIES,
+               "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]}
+    try:
+        if exists:
+            cfn.update_stack(**request)
+        else:
+            cfn.create_stack(**request)
+    except cfn.exceptions.ClientError as error:
+        if "No updates are to be performed" in str(error):
+            return
+        raise TemplateError(str(error)) from None
+    waiter = "stack_update_complete" if exists else "stack_create_complete"
+    try:
+        cfn.get_waiter(waiter).wait(StackName=stack_name, WaiterConfig=WAIT)
+    except WaiterError:
+        raise TemplateError(f"stack {stack_name} failed: {failures(stack_name)}") from None
+
+
+def _status(stack_name: str) -> str | None:
+    cfn = client("cloudformation")
+    try:
+        return cfn.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"]
+    except cfn.exceptions.ClientError as error:
+        if "does not exist" in str(error):
+            return None
+        raise
+
+
+def failures(stack_name: str) -> str:
+    events = client("cloudformation").describe_stack_events(StackName=stack_name)["StackEvents"]
+    failed = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason', '')}" for e in events
+              if e["ResourceStatus"].endswith("_FAILED")]
+    return "; ".join(failed[:5]) or "see the stack's events"
+
+
+def describe(stack_name: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    cfn = client("cloudformation")
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    resources: dict[str, dict[str, str]] = {}
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack_name):
+        for r in page["StackResourceSummaries"]:
+            resources[r["LogicalResourceId"]] = {"Type": r["ResourceType"],
+                                                 "PhysicalResourceId": r.get("PhysicalResourceId", "")}
+    return outputs, resources
+
+
+def create_tables(sam: dict[str, Any], names: dict[str, str], overrides: dict[str, str],
+                  region: str, stack_name: str) -> None:
+    """The template's tables, made where the functions find them (DynamoDB Local), with
+    the names CloudFormation gave them."""
+    parameters = template.parameter_values(sam, overrides)
+    scope = deploy.make_scope(parameters, sam.get("Conditions", {}), region, stack_name,
+                         str(client("sts").get_caller_identity()["Account"]))
+    for logical_id, resource in sam["Resources"].items():
+        if resource["Type"] == "AWS::DynamoDB::Table" and logical_id in names:
+            props = resolve({**resource["Properties"], "TableName": names[logical_id]}, scope)
+            props.pop("PointInTimeRecoverySpecification", None)  # DynamoDB Local has no backups
+            dynamodb_table(stack_name, logical_id, props)

@@ -1,0 +1,119 @@
+"""The real template on LocalStack, its tables on DynamoDB Local, events through the real
+API Gateway and Lambda, read back through the dashboard API: testcontainers.
+
+It needs a Docker engine and a LocalStack auth token whose plan has API Gateway v2 (since
+March 2026 every LocalStack image needs a token). Without them it skips and says why;
+with LIVEINSIGHT_REQUIRE_DOCKER=1 it fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from embedded.ports import free_port
+from embedded.settings import ROOT
+from tests.ingest_support import BROWSER_UA, event
+
+LOCALSTACK_IMAGE = "localstack/localstack:2026.03.0"  # the same pins as docker-compose.yml
+DYNAMODB_LOCAL_IMAGE = "amazon/dynamodb-local:3.0.0"
+
+
+def unavailable() -> str | None:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+    except Exception as error:  # any failure to reach an engine means: no Docker here
+        return f"no Docker engine answers ({type(error).__name__}: {error})"
+    if not os.environ.get("LOCALSTACK_AUTH_TOKEN"):
+        return "LOCALSTACK_AUTH_TOKEN is not set; LocalStack needs one since March 2026"
+    return None
+
+
+@pytest.fixture(scope="module")
+def containers() -> Iterator[dict[str, str]]:
+    reason = unavailable()
+    if reason and os.environ.get("LIVEINSIGHT_REQUIRE_DOCKER") == "1":
+        pytest.fail(f"LIVEINSIGHT_REQUIRE_DOCKER=1, but {reason}")
+    if reason:
+        pytest.skip(reason)
+    from testcontainers.community.localstack import LocalStackContainer
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.network import Network
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    with Network() as network:
+        dynamodb = (DockerContainer(DYNAMODB_LOCAL_IMAGE).with_command("-jar DynamoDBLocal.jar -sharedDb -inMemory")
+                    .with_exposed_ports(8000).with_network(network).with_network_aliases("dynamodb-local"))
+        localstack = (LocalStackContainer(LOCALSTACK_IMAGE, region_name="us-east-1")
+                      .with_env("LOCALSTACK_AUTH_TOKEN", os.environ["LOCALSTACK_AUTH_TOKEN"])
+                      .with_env("LAMBDA_DOCKER_NETWORK", network.name)
+                      .with_volume_mapping("/var/run/docker.sock", "/var/run/docker.sock", "rw")
+                      .with_network(network))
+        with dynamodb, localstack:
+            wait_for_logs(dynamodb, "Initializing DynamoDB Local", timeout=60)
+            host = dynamodb.get_container_host_ip()
+            yield {"localstack": localstack.get_url(),
+                   "dynamodb": f"http://{host}:{dynamodb.get_exposed_port(8000)}"}
+
+
+def env(urls: dict[str, str], state: Path) -> dict[str, str]:
+    return {**os.environ, "AWS_ENDPOINT_URL": urls["localstack"], "AWS_ENDPOINT_URL_DYNAMODB": urls["dynamodb"],
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+            "LIVEINSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1"}
+
+
+def liveinsight(environment: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "embedded.cli", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_events_reach_the_dashboard_through_localstack(containers: dict[str, str], tmp_path: Path) -> None:
+    environment = env(containers, tmp_path)
+    # the function reaches DynamoDB Local by its name on the containers' network
+    outputs = json.loads(liveinsight(environment, "deploy", "--target", "localstack",
+                                     "--parameter", "DynamoDBEndpointUrl=http://dynamodb-local:8000"))
+    assert {"ApiEndpoint", "EventsTableName", "OperationsDashboardName"} <= set(outputs)
+    demo = json.loads(liveinsight(environment, "demo-user"))
+    ingest = liveinsight(environment, "ingest-url").strip()
+
+    visitor = f"v-{uuid.uuid4().hex[:12]}"
+    now = int(time.time() * 1000)
+    body = {"events": [event("page_view", now, "/pricing", site_id="demo", visitor_id=visitor,
+                             session_id=f"s-{visitor}")]}
+    answer = requests.post(f"{ingest}/events", data=json.dumps(body), timeout=300,
+                           headers={"content-type": "text/plain", "user-agent": BROWSER_UA})
+    assert answer.status_code == 200, answer.text
+
+    port = free_port()
+    django = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--app-dir", "django_app",
+         "--port", str(port), "--lifespan", "off"], cwd=ROOT, env=environment)
+    try:
+        sessions: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 60
+        while not sessions and time.monotonic() < deadline:
+            time.sleep(1)
+            try:
+                found = requests.get(f"http://127.0.0.1:{port}/api/sessions/active", params={"site": "demo"},
+                                     headers={"Authorization": f"Token {demo['token']}"}, timeout=10)
+            except requests.ConnectionError:
+                continue
+            sessions = [s for s in found.json().get("sessions", []) if s["visitor"] == visitor]
+        assert sessions and sessions[0]["page"] == "/pricing"
+    finally:
+        django.terminate()
+        django.wait(10)

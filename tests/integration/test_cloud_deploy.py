@@ -1,0 +1,89 @@
+"""`liveinsight deploy --target localstack|aws` end to end against a real CloudFormation
+implementation (moto's, in this process), with the tables in another DynamoDB (the
+embedded stack's moto, standing in for DynamoDB Local). The real template's own run on
+LocalStack is in tests/docker/, which needs a Docker engine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from embedded import cloud, deploy, template
+from embedded.intrinsics import TemplateError
+from embedded.ports import free_port
+from embedded.settings import ROOT
+
+TEMPLATE = ROOT / "tests" / "fixtures" / "cloud" / "template.yaml"
+
+
+@pytest.fixture
+def cloudformation(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", stack.settings.endpoint_url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def test_deploy_packages_nested_templates_and_puts_tables_where_the_functions_find_them(
+        stack: Any, cloudformation: str) -> None:
+    outputs = cloud.deploy_stack(stack.settings, TEMPLATE, "cloudtest", "localstack")
+
+    assert outputs["SitesTableName"] == "cloudtest-sites"
+    assert deploy.outputs(stack.settings, "cloudtest") == outputs  # saved where every reader looks
+    cfn = boto3.client("cloudformation", endpoint_url=cloudformation)
+    sent = json.loads(cfn.get_template(StackName="cloudtest")["TemplateBody"]) \
+        if isinstance(cfn.get_template(StackName="cloudtest")["TemplateBody"], str) \
+        else cfn.get_template(StackName="cloudtest")["TemplateBody"]
+    nested_url = sent["Resources"]["NestedStack"]["Properties"]["TemplateURL"]
+    bucket, key = nested_url.removeprefix("https://").split(".s3.us-east-1.amazonaws.com/")
+    nested = boto3.client("s3", endpoint_url=cloudformation).get_object(Bucket=bucket, Key=key)["Body"].read()
+    assert nested == (TEMPLATE.parent / "nested.yaml").read_bytes()  # packaged like `sam package` does
+    parameters = {p["ParameterKey"]: p["ParameterValue"]
+                  for p in cfn.describe_stacks(StackName="cloudtest")["Stacks"][0]["Parameters"]}
+    assert parameters["DynamoDBEndpointUrl"] == stack.settings.endpoint_url
+    elsewhere = stack.client("dynamodb")
+    table = elsewhere.describe_table(TableName="cloudtest-sites")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "site_id", "KeyType": "HASH"}]
+    ttl = elsewhere.describe_time_to_live(TableName="cloudtest-sites")["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED"
+    seeded = elsewhere.get_item(TableName="cloudtest-sites", Key={"site_id": {"S": "demo"}})["Item"]
+    assert seeded["name"] == {"S": "Demo shop"}
+
+
+def test_a_second_deploy_updates_and_an_unchanged_one_changes_nothing(
+        stack: Any, cloudformation: str, tmp_path: Path) -> None:
+    flat = template.load(TEMPLATE)  # moto cannot update a stack holding a nested one, even switched off
+    del flat["Resources"]["NestedStack"], flat["Outputs"]["NestedLabel"]
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(flat))
+
+    first = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws")
+    updated = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws", {"Label": "second"})
+    again = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws", {"Label": "second"})
+
+    assert first["Label"] == "label-first" and updated["Label"] == "label-second"
+    assert again == updated
+    state = json.loads(stack.settings.stack_file("cloudtwice").read_text())
+    assert state["target"] == "aws"
+    assert state["resources"]["Topic"]["Type"] == "AWS::SNS::Topic"
+
+
+def test_bad_parameters_fail_before_anything_is_deployed(stack: Any, cloudformation: str) -> None:
+    with pytest.raises(TemplateError, match="Label=third"):
+        cloud.deploy_stack(stack.settings, TEMPLATE, "cloudbad", "aws", {"Label": "third"})
+    with pytest.raises(TemplateError, match="unknown parameters: Nope"):
+        cloud.deploy_stack(stack.settings, TEMPLATE, "cloudbad", "aws", {"Nope": "1"})
+    cfn = boto3.client("cloudformation", endpoint_url=cloudformation)
+    assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == "cloudbad"]
