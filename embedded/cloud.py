@@ -52,7 +52,7 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     execute(stack_name, http_url(settings, deploy.upload(bucket, body)), parameters)
     outputs, resources = describe(stack_name)
     table_names = {k: v["PhysicalResourceId"] for k, v in resources.items() if v["Type"] == "AWS::DynamoDB::Table"}
-    if "DynamoDBEndpointUrl" in parameters:
+    if parameters.get("DynamoDBEndpointUrl"):
         create_tables(sam, table_names, parameters, settings.region, stack_name)
     deploy.seed(sam, table_names)
     urls = ingest_urls(outputs, target)
@@ -141,8 +141,8 @@ def create_tables(sam: dict[str, Any], names: dict[str, str], overrides: dict[st
     """The template's tables, made where the functions find them (DynamoDB Local), with
     the names CloudFormation gave them."""
     parameters = template.parameter_values(sam, overrides)
-    scope = deploy.make_scope(parameters, sam.get("Conditions", {}), region, stack_name,
-                         str(client("sts").get_caller_identity()["Account"]))
+    account = str(client("sts").get_caller_identity()["Account"])
+    scope = deploy.make_scope(parameters, sam.get("Conditions", {}), region, stack_name, account)
     for logical_id, resource in sam["Resources"].items():
         if resource["Type"] == "AWS::DynamoDB::Table" and logical_id in names:
             props = resolve({**resource["Properties"], "TableName": names[logical_id]}, scope)

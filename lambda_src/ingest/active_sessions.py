@@ -19,7 +19,6 @@ from typing import Any
 from .batch_get import batch_get
 
 FIELDS = ("visitor", "start", "last", "page", "pageviews", "src", "device")
-_LAST = FIELDS.index("last")
 _NOT_SESSIONS = frozenset(("pk", "shard", "expires_at"))
 
 
@@ -53,11 +52,10 @@ def sessions(items: list[dict[str, Any]], now_ms: int, window_s: int = 300,
     for name, entry in zip(names, loads("[" + ",".join(texts) + "]"), strict=True):
         if isinstance(entry, dict):  # written before summaries became arrays; gone within 10 minutes
             entry = [entry[field] for field in FIELDS]
-        last = entry[_LAST]
+        visitor, start, last, page, pageviews, src, device = entry
         if last >= since and (name not in found or last >= found[name]["last"]):
-            session = dict(zip(FIELDS, entry, strict=True))
-            session["sid"] = name
-            found[name] = session
+            found[name] = {"sid": name, "visitor": visitor, "start": start, "last": last, "page": page,
+                           "pageviews": pageviews, "src": src, "device": device}
     return sorted(found.values(), key=itemgetter("last"), reverse=True)
 
 
