@@ -18,7 +18,9 @@ import uuid
 from typing import Any
 
 import boto3
+import orjson
 import requests
+from ingest import active_sessions
 
 from embedded import deploy
 from embedded.settings import ROOT
@@ -54,6 +56,16 @@ def start_sessions(settings: Any, count: int) -> None:
     requests_left = iter(bodies)
     result = loadgen.run(settings.host, settings.gateway_port, requests_left, connections=8, seconds=600)
     assert result.errors == 0 and result.requests >= count, result.statuses
+
+
+def table_reads(ddb: Any, table: str) -> list[float]:
+    """What the dashboard's background reader does twice a second per watched site."""
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        active_sessions.read(ddb, table, "demo", int(time.time() * 1000), loads=orjson.loads)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def original_scan(ddb: Any, table: str, expired: int) -> list[float]:
@@ -171,14 +183,16 @@ def run() -> dict[str, Any]:
         headers = {"Authorization": f"Token {user['token']}"}
         with requests.Session() as http:
             count = http.get(url, params={"site": "demo"}, headers=headers, timeout=30).json()["count"]
-            ours, uncached = [], []
+            ours, ages = [], []
             for i in range(CALLS):
                 if i % 10 == 0:
-                    time.sleep(0.6)  # past the API's 500 ms sharing window: this call reads the tables
+                    time.sleep(0.6)  # as a page polling twice a second would
                 started = time.perf_counter()
-                assert http.get(url, params={"site": "demo"}, headers=headers, timeout=30).status_code == 200
-                (uncached if i % 10 == 0 else ours).append((time.perf_counter() - started) * 1000)
-            ours += uncached
+                answer = http.get(url, params={"site": "demo"}, headers=headers, timeout=30)
+                ours.append((time.perf_counter() - started) * 1000)
+                assert answer.status_code == 200
+                ages.append(time.time() * 1000 - answer.json()["at"])
+        reads = table_reads(ddb, outputs["ActiveSessionsTableName"])
         fresh = freshness(settings, user)
         with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
             baseline_table = json.loads(settings.stack_file("baseline").read_text())["resources"]
@@ -190,8 +204,10 @@ def run() -> dict[str, Any]:
         "  of which history over 30 days, ingest s": seeded_s,
         "GET /api/sessions/active p50 ms": pct(ours, 50),
         "GET /api/sessions/active p95 ms": pct(ours, 95),
-        "  of which calls that read the tables: p50 ms": pct(uncached, 50),
-        "  of which calls that read the tables: p95 ms": pct(uncached, 95),
+        "  age of its answers p50 ms": pct(ages, 50),
+        "  age of its answers p95 ms": pct(ages, 95),
+        "  one read of the tables (the background reader's) p50 ms": pct(reads, 50),
+        "  one read of the tables (the background reader's) p95 ms": pct(reads, 95),
         "original Scan of ActiveSessions p50 ms": pct(scan, 50),
         "original Scan of ActiveSessions p95 ms": pct(scan, 95),
         "freshness ingest 200 -> SSE p50 s": pct(fresh, 50),

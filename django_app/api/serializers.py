@@ -85,6 +85,7 @@ class ActiveSession(serializers.Serializer):
 
 class ActiveSessions(serializers.Serializer):
     site = serializers.CharField()
+    at = serializers.IntegerField(help_text="when the sessions were read, ms since the epoch")
     count = serializers.IntegerField()
     sessions = ActiveSession(many=True)
 

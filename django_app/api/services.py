@@ -6,7 +6,6 @@ BatchGetItem of fixed keys, per-minute numbers come from the Stats counters.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
@@ -14,29 +13,26 @@ import orjson
 import stack
 from ingest import active_sessions, stats
 
-from . import counters
-
-FRESH_MS = 500  # how old an answer about who is active may be; the live page looks every 500 ms
-_recent: dict[str, tuple[int, list[dict[str, Any]]]] = {}
-_lock = threading.Lock()
+from . import counters, watch
 
 
-def active(site_id: str, now_ms: int) -> list[dict[str, Any]]:
-    """Sessions active on a site, at most FRESH_MS old: every API call and live page of a
-    site within that time shares one read of the tables."""
-    with _lock:
-        cached = _recent.get(site_id)
-        if cached and now_ms - cached[0] < FRESH_MS:
-            return cached[1]
-        sessions = active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, now_ms,
-                                          loads=orjson.loads)
-        _recent[site_id] = (now_ms, sessions)
-        return sessions
+def _read_active(site_id: str, at_ms: int) -> list[dict[str, Any]]:
+    return active_sessions.read(stack.dynamodb(), stack.table("ActiveSessionsTableName"), site_id, at_ms,
+                                loads=orjson.loads)
+
+
+watcher = watch.Watcher(_read_active)
+
+
+def active(site_id: str) -> list[dict[str, Any]]:
+    """Sessions active on a site, most recent first, as last read (watch.py: at most about
+    half a second plus one read old); every API call and live page of a site shares the read."""
+    return watcher.sessions(site_id)[1]
 
 
 def realtime(site_id: str, now_ms: int, minutes: int, top: int,
              sessions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    sessions = active(site_id, now_ms) if sessions is None else sessions
+    sessions = active(site_id) if sessions is None else sessions
     last = now_ms // 60000
     span = list(range(last - minutes + 1, last + 1))
     counters = stats.minutes(stack.dynamodb(), stack.table("StatsTableName"), site_id, span)
@@ -75,10 +71,10 @@ def today(site_id: str, now_ms: int) -> dict[str, int]:
 
 def snapshot(site_id: str, now_ms: int, minutes: int = 30) -> dict[str, Any]:
     """Everything the live page shows, in one piece; `latest` is each active session's
-    most recent page, newest first."""
-    sessions = active(site_id, now_ms)
+    most recent page, newest first; `at` is when the active sessions were read."""
+    read_at, sessions = watcher.sessions(site_id)
     data = realtime(site_id, now_ms, minutes, top=8, sessions=sessions)
     data["today"] = today(site_id, now_ms)
     data["latest"] = [{k: s[k] for k in ("last", "page", "src", "device", "pageviews")} for s in sessions[:15]]
-    data["at"] = now_ms
+    data["at"] = read_at
     return data

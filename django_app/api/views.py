@@ -28,10 +28,12 @@ def _site(request: Request, query: type[serializers.SiteQuery]) -> tuple[Site, d
 class ActiveSessionsView(APIView):
     @extend_schema(parameters=[serializers.ActiveQuery], responses=serializers.ActiveSessions)
     def get(self, request: Request) -> Response:
-        """The sessions active on a site now (an event in the last 5 minutes), most recent first."""
+        """The sessions active on a site now (an event in the last 5 minutes), most recent first,
+        as read at `at` (at most about a second ago)."""
         site, params = _site(request, serializers.ActiveQuery)
-        sessions = services.active(site.site_id, int(time.time() * 1000))
-        return Response({"site": site.site_id, "count": len(sessions), "sessions": sessions[:params["limit"]]})
+        read_at, sessions = services.watcher.sessions(site.site_id)
+        return Response({"site": site.site_id, "at": read_at, "count": len(sessions),
+                         "sessions": sessions[:params["limit"]]})
 
 
 class RealtimeView(APIView):

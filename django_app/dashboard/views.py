@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect, render
 from sites_app.registry import owned
 
-PUSH_INTERVAL = 0.5  # seconds between looks at the tables; a change reaches the page within a second
+PUSH_INTERVAL = 0.5  # seconds at most between pushes; each new read of who is active is pushed at once
 
 
 @login_required
@@ -96,4 +96,5 @@ async def _changes(site_id: str) -> AsyncIterator[str]:
             yield f"event: realtime\ndata: {body}\n\n"
         else:
             yield ": still here\n\n"  # a comment keeps proxies from closing an idle stream
-        await asyncio.sleep(PUSH_INTERVAL)
+        # the next read of who is active (one every half second while the site is watched)
+        await asyncio.to_thread(services.watcher.wait, site_id, data["at"], PUSH_INTERVAL)
