@@ -195,7 +195,7 @@ def run() -> dict[str, Any]:
         reads = table_reads(ddb, outputs["ActiveSessionsTableName"])
         fresh = freshness(settings, user)
         with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
-            baseline_table = json.loads(settings.stack_file("baseline").read_text())["resources"]
+            baseline_table = deploy.state(settings, "baseline")["resources"]
             table = baseline_table["ActiveSessionsTable"]["PhysicalResourceId"]
             scan = original_scan(ddb, table, expired=ACTIVE * 4)
     figures: dict[str, Any] = {

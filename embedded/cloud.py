@@ -19,9 +19,9 @@ from botocore.exceptions import WaiterError
 
 from . import deploy, package, template
 from .aws import client, endpoint
-from .intrinsics import TemplateError, resolve
+from .intrinsics import Scope, TemplateError, resolve
 from .resources import dynamodb_table
-from .settings import Settings
+from .settings import Settings, artifact_bucket
 
 # What each target lacks: moto, LocalStack and the free LocalStack plans have no AWS Backup.
 TARGET_DEFAULTS = {"localstack": {"BackupRetentionDays": "0"}, "aws": {}}
@@ -38,7 +38,8 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     known = sam.get("Parameters", {})
     parameters = {**{k: v for k, v in defaults.items() if k in known}, **(overrides or {})}
     template.parameter_values(sam, parameters)  # unknown names and disallowed values fail here
-    bucket = artifact_bucket(settings)
+    account = str(client("sts").get_caller_identity()["Account"])
+    bucket = artifact_bucket(account, settings.region)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
         sam["Resources"][logical_id]["Properties"]["CodeUri"] = deploy.upload(bucket, zip_path)
     for resource in sam["Resources"].values():
@@ -53,7 +54,9 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     outputs, resources = describe(stack_name)
     table_names = {k: v["PhysicalResourceId"] for k, v in resources.items() if v["Type"] == "AWS::DynamoDB::Table"}
     if parameters.get("DynamoDBEndpointUrl"):
-        create_tables(sam, table_names, parameters, settings.region, stack_name)
+        scope = deploy.make_scope(template.parameter_values(sam, parameters), sam.get("Conditions", {}),
+                                  settings.region, stack_name, account)
+        create_tables(sam, table_names, scope)
     deploy.seed(sam, table_names)
     urls = ingest_urls(outputs, target)
     deploy.save(settings, stack_name, {"outputs": outputs, "resources": resources, "deployed_at": time.time(),
@@ -71,11 +74,6 @@ def ingest_urls(outputs: dict[str, str], target: str) -> dict[str, str]:
     inside = str(endpoint("apigatewayv2")).rstrip("/")
     outside = os.environ.get("LIVEINSIGHT_PUBLIC_ENDPOINT", inside).rstrip("/")
     return {"ingest_url": inside + path, "public_ingest_url": outside + path}
-
-
-def artifact_bucket(settings: Settings) -> str:
-    account = client("sts").get_caller_identity()["Account"]
-    return f"liveinsight-artifacts-{account}-{settings.region}"
 
 
 def http_url(settings: Settings, s3_uri: str) -> str:
@@ -136,15 +134,11 @@ def describe(stack_name: str) -> tuple[dict[str, str], dict[str, dict[str, str]]
     return outputs, resources
 
 
-def create_tables(sam: dict[str, Any], names: dict[str, str], overrides: dict[str, str],
-                  region: str, stack_name: str) -> None:
+def create_tables(sam: dict[str, Any], names: dict[str, str], scope: Scope) -> None:
     """The template's tables, made where the functions find them (DynamoDB Local), with
     the names CloudFormation gave them."""
-    parameters = template.parameter_values(sam, overrides)
-    account = str(client("sts").get_caller_identity()["Account"])
-    scope = deploy.make_scope(parameters, sam.get("Conditions", {}), region, stack_name, account)
     for logical_id, resource in sam["Resources"].items():
         if resource["Type"] == "AWS::DynamoDB::Table" and logical_id in names:
             props = resolve({**resource["Properties"], "TableName": names[logical_id]}, scope)
             props.pop("PointInTimeRecoverySpecification", None)  # DynamoDB Local has no backups
-            dynamodb_table(stack_name, logical_id, props)
+            dynamodb_table(scope.pseudo["AWS::StackName"], logical_id, props)

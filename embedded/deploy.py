@@ -110,18 +110,23 @@ def save(settings: Settings, stack_name: str, state: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def outputs(settings: Settings, stack_name: str) -> dict[str, str]:
-    """The outputs of the last embedded deploy of a stack."""
+def state(settings: Settings, stack_name: str) -> dict[str, Any]:
+    """What the last deploy of a stack saved (empty if none): outputs, resources, target, URLs."""
     path = settings.stack_file(stack_name)
-    if not path.exists():
-        raise FileNotFoundError(f"stack {stack_name} is not deployed ({path} is missing)")
-    return json.loads(path.read_text())["outputs"]
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def outputs(settings: Settings, stack_name: str) -> dict[str, str]:
+    """The outputs of the last deploy of a stack."""
+    saved = state(settings, stack_name)
+    if not saved:
+        raise FileNotFoundError(f"stack {stack_name} is not deployed ({settings.stack_file(stack_name)} is missing)")
+    return dict(saved["outputs"])
 
 
 def ingest_url(settings: Settings, stack_name: str, public: bool = False) -> str:
     """Where events go: the URL a LocalStack or AWS deploy saved (`public`: as a browser on
     the host reaches it), else the embedded gateway."""
-    path = settings.stack_file(stack_name)
-    saved = json.loads(path.read_text()) if path.exists() else {}
+    saved = state(settings, stack_name)
     return saved.get("public_ingest_url" if public else "ingest_url") or \
         f"http://{settings.host}:{settings.gateway_port}"

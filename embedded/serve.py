@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import uvicorn
 
+from . import deploy
 from .gateway import Gateway
 from .settings import Settings
 from .telemetry import Telemetry
 
 
 def api_id_of(settings: Settings, stack_name: str) -> str:
-    state = json.loads(settings.stack_file(stack_name).read_text())
-    apis = [r["PhysicalResourceId"] for r in state["resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Api"]
+    resources = deploy.state(settings, stack_name).get("resources", {}).values()
+    apis = [r["PhysicalResourceId"] for r in resources if r["Type"] == "AWS::ApiGatewayV2::Api"]
     if len(apis) != 1:
         raise SystemExit(f"stack {stack_name} has {len(apis)} HTTP APIs; name one with --api-id")
     return apis[0]

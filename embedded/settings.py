@@ -33,10 +33,15 @@ class Settings:
 
     @property
     def artifact_bucket(self) -> str:
-        return f"liveinsight-artifacts-{ACCOUNT_ID}-{self.region}"
+        return artifact_bucket(ACCOUNT_ID, self.region)
 
     def stack_file(self, stack_name: str) -> Path:
         return self.state_dir / "stacks" / f"{stack_name}.json"
+
+
+def artifact_bucket(account: str, region: str) -> str:
+    """Where deploys put function zips and templates, as `sam deploy` would."""
+    return f"liveinsight-artifacts-{account}-{region}"
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:

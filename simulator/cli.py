@@ -106,13 +106,13 @@ def _table(run: Run, state: str = "running") -> Table:
 def reconcile(args: argparse.Namespace, settings: Any) -> int:
     import os
 
-    import boto3
-
+    from embedded import aws
     from embedded.settings import aws_env
 
-    env = {**aws_env(settings), **{k: v for k, v in os.environ.items() if k.startswith("AWS_")}}
-    ddb = boto3.client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_DEFAULT_REGION"],
-                       aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    if deploy.state(settings, settings.stack_name).get("target", "embedded") == "embedded":
+        for name, value in aws_env(settings).items():  # the emulator, unless the environment says otherwise
+            os.environ.setdefault(name, value)
+    ddb = aws.client("dynamodb")  # LocalStack, DynamoDB Local or AWS: as the environment names it
     ledger = reconcile_module.read_ledger(args.ledger or default_ledger(settings))
     result = reconcile_module.reconcile(ddb, deploy.outputs(settings, settings.stack_name), ledger)
     print(json.dumps(result))
