@@ -1,5 +1,6 @@
-"""30 days of demo-shop history, counted by the real ingest code at simulated times, and the
-naive way to answer a history question: a Scan of every stored event."""
+"""30 days of demo-shop history, stored by the real ingest code at simulated times and counted
+by the stack's own stream consumers, and the naive way to answer a history question: a Scan
+of every stored event."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 from ingest import process
 from ingest.config import Config
 from ingest.store import DynamoStore
+from layout import counters
 
 from .bench_ingest import UA
 
@@ -71,10 +73,10 @@ def requests_of(sessions: list[list[dict[str, Any]]], most: int = 50) -> list[li
 
 def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, Any]]], threads: int = 4) -> int:
     """Every visit through the ingest's own code, received at its simulated time. Visits are
-    packed many to a request, so the accepted clock skew is a day: the events keep their times."""
-    config = Config(events_table=outputs["EventsTableName"], sessions_table=outputs["SessionsTableName"],
-                    active_table=outputs["ActiveSessionsTableName"], stats_table=outputs["StatsTableName"],
-                    sites_table=outputs["SitesTableName"], max_skew_s=86_400)
+    packed many to a request, so the accepted clock skew is a day: the events keep their times.
+    The stack's sessionizer and counters then count them from the Events stream."""
+    config = Config(events_table=outputs["EventsTableName"], sites_table=outputs["SitesTableName"],
+                    max_skew_s=86_400)
     store = DynamoStore(ddb, config)
     stored = Counter[str]()
     lock = threading.Lock()
@@ -94,6 +96,24 @@ def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, 
     for w in workers:
         w.join()
     return stored["new"]
+
+
+def counted(ddb: Any, outputs: dict[str, str], first: dt.date, last: dt.date, site: str = "demo") -> int:
+    """Events the stack has counted over the days, from the day items."""
+    numbers = range((first - dt.date(1970, 1, 1)).days, (last - dt.date(1970, 1, 1)).days + 1)
+    found = counters.read(ddb, outputs["StatsTableName"], site, [counters.day(n) for n in numbers])
+    return int(sum(c.get("ev", 0) + c.get("bot", 0) for c in found.values()))
+
+
+def wait_counted(ddb: Any, outputs: dict[str, str], first: dt.date, last: dt.date, total: int,
+                 timeout_s: float = 900.0) -> float:
+    """Seconds until the stack's counters hold `total` events over the days."""
+    began = time.perf_counter()
+    while counted(ddb, outputs, first, last) < total:
+        if time.perf_counter() - began > timeout_s:
+            raise TimeoutError(f"counted {counted(ddb, outputs, first, last)} of {total} events")
+        time.sleep(1)
+    return time.perf_counter() - began
 
 
 def scan_summary(ddb: Any, table: str, first: dt.date, last: dt.date, budget_s: float = 60.0) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import orjson
 
 from . import routes
 from .aws import client
-from .runtime import functions, injected
+from .runtime import functions, injected, invocations, streams
 from .runtime.pool import Function, base_environment
 from .settings import ACCOUNT_ID, Settings
 from .telemetry import Telemetry
@@ -73,15 +73,23 @@ class Cors:
 
 
 class Gateway:
-    def __init__(self, settings: Settings, api_id: str, telemetry: Telemetry, queue_timeout: float = 5.0):
+    """The HTTP API's data plane and, beside it, the stack's stream event source mappings:
+    the Lambda service of one stack."""
+
+    def __init__(self, settings: Settings, api_id: str, telemetry: Telemetry, queue_timeout: float = 5.0,
+                 mapping_ids: list[str] | None = None):
         self.settings, self.api_id, self.telemetry = settings, api_id, telemetry
         self.queue_timeout = queue_timeout
         self.routes: list[routes.Route] = []
         self.targets: dict[str, Function] = {}
+        self.mapping_ids = mapping_ids or []
+        self.pollers: list[streams.ShardPoller] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self.cors: Cors | None = None
         self.injected = injected.Injected(settings.endpoint_url)
         self.dims = (("ApiId", api_id),)
         self.stage_dims = (("ApiId", api_id), ("Stage", "$default"))
+        self.functions: set[Function] = set()
 
     def load(self) -> None:
         """Read the API as deployed; called at start-up, off the request path."""
@@ -99,9 +107,23 @@ class Gateway:
                 by_name[name] = Function(config, env, self.telemetry.log, self.queue_timeout)
             self.routes.append(routes.compile_route(route["RouteKey"], name))
             self.targets[name] = by_name[name]
+        checkpoints = streams.Checkpoints(self.settings.state_dir / "streams")
+        for mapping in streams.mappings(self.mapping_ids):
+            if not mapping.enabled:
+                continue
+            if mapping.function not in by_name:
+                config = functions.load(self.settings, mapping.function)
+                by_name[mapping.function] = Function(config, env, self.telemetry.log, self.queue_timeout)
+            for shard in streams.shards(mapping.stream_arn):
+                self.pollers.append(streams.ShardPoller(mapping, shard, by_name[mapping.function], self.telemetry,
+                                                        checkpoints, self.injected))
+        self.functions = set(by_name.values())
 
     async def close(self) -> None:
-        for function in set(self.targets.values()):
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for function in self.functions:
             await function.close()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -122,6 +144,7 @@ class Gateway:
                 await asyncio.to_thread(self.load)
                 self.telemetry.start()
                 self.injected.start()
+                self._tasks = [asyncio.create_task(p.run()) for p in self.pollers]
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.close()
@@ -153,7 +176,7 @@ class Gateway:
         fault = self.injected.decide(function.config.name)
         outcome = await (injected.fail(fault, function.config.timeout) if fault else function.invoke(event))
         integration_ms = (time.perf_counter() - begin) * 1000
-        self._record_lambda(function, outcome)
+        invocations.record(self.telemetry, function, outcome)
         if outcome.status == "throttled":
             status, out_headers, out_body = 429, _json_type(), b'{"message":"Too Many Requests"}'
         elif outcome.status == "timeout":
@@ -177,17 +200,6 @@ class Gateway:
             metric("AWS/ApiGateway", "Latency", dims, latency_ms, "Milliseconds")
             if integration_ms is not None:
                 metric("AWS/ApiGateway", "IntegrationLatency", dims, integration_ms, "Milliseconds")
-
-    def _record_lambda(self, function: Function, outcome: Any) -> None:
-        dims = (("FunctionName", function.config.name),)
-        metric = self.telemetry.metric
-        if outcome.status == "throttled":
-            metric("AWS/Lambda", "Throttles", dims, 1, "Count")
-            return
-        metric("AWS/Lambda", "Invocations", dims, 1, "Count")
-        metric("AWS/Lambda", "Errors", dims, 0 if outcome.status == "ok" else 1, "Count")
-        metric("AWS/Lambda", "Duration", dims, outcome.duration_ms, "Milliseconds")
-        metric("AWS/Lambda", "ConcurrentExecutions", dims, function.running + 1, "Count")
 
 
 def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -9,8 +9,16 @@ botocore response shape for every attribute of every item it returns (seconds fo
 a BatchGetItem of a few thousand attributes) where the items are DynamoDB JSON
 already; and it sizes every scalar attribute, and turns it into a dict, through
 generic type dispatch (half of a BatchGetItem's time), and runs a regular
-expression looking for an XML request id over every JSON answer. All are
-emulator costs that DynamoDB does not have. These patches keep moto's
+expression looking for an XML request id over every JSON answer; and a Query reads
+every item of the table to find one partition's. All are emulator costs that DynamoDB
+does not have.
+
+Its streams also differ from DynamoDB's in what they keep and do: moto keeps every
+record and every shard iterator forever, and hands each new record to the table's
+event source mappings itself, through its Docker-based Lambda. Here a stream keeps its
+newest STREAM_KEEP records (24 hours at most, as DynamoDB), a backend its newest
+ITERATORS_KEPT iterators, and event source mappings are polled by the embedded Lambda
+runtime (embedded/runtime/streams.py), as Lambda polls them. These patches keep moto's
 behaviour (conditions, rollback, the 400 KB item limit) and only change what
 it costs. They are tied to the pinned moto version.
 """
@@ -29,9 +37,11 @@ import moto.dynamodb.models.utilities as ddb_utilities
 import moto.dynamodb.responses as ddb_responses
 import orjson
 from moto.core.responses import BaseResponse
+from moto.core.utils import utcnow
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, bytesize
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
     DepthFirstTraverser,
@@ -42,6 +52,9 @@ from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ig
 from moto.dynamodb.responses import DynamoHandler
 
 _ITEM_LIMIT = 405000  # moto's own measured limit
+STREAM_KEEP = 50_000  # records a stream shard keeps
+STREAM_KEEP_S = 24 * 3600
+ITERATORS_KEPT = 1000
 
 
 class _KeepTables:
@@ -209,6 +222,73 @@ def _enrich(headers: dict[str, str], body: Any) -> tuple[dict[str, str], Any]:
     return _original_enrich(headers, body)
 
 
+class _OnePartition:
+    """A table as its Query sees it: only the items of one partition key."""
+
+    def __init__(self, table: Table, hash_key: Any) -> None:
+        self._table, self._hash_key = table, hash_key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def all_items(self) -> Any:
+        found = self._table.items.get(self._hash_key)
+        if found is None:
+            return []
+        return list(found.values()) if self._table.range_key_attr else [found]
+
+
+_original_query = Table.query
+
+
+def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    """moto's Query of a table (not an index), over the one partition it names."""
+    if kwargs.get("index_name") or hash_key is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    return _original_query(_OnePartition(self, hash_key), hash_key, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def _stream_add(self: StreamShard, old: Item | None, new: Item | None) -> None:
+    """A change recorded in the stream, and nothing else: the embedded runtime polls it."""
+    kind = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
+    trimmed = getattr(self, "trimmed", 0)
+    seq = self.starting_sequence_number + trimmed + len(self.items)
+    self.items.append(StreamRecord(self.table, self.table.stream_specification["StreamViewType"],  # type: ignore
+                                   kind, old, new, seq))
+    oldest = self.items[0].record["dynamodb"]["ApproximateCreationDateTime"]
+    if len(self.items) > STREAM_KEEP or (utcnow() - oldest).total_seconds() > STREAM_KEEP_S:
+        drop = max(1, len(self.items) - STREAM_KEEP)
+        del self.items[:drop]
+        self.trimmed = trimmed + drop  # type: ignore[attr-defined]
+
+
+def _stream_get(self: StreamShard, start: int, quantity: int) -> list[dict[str, Any]]:
+    """Records from sequence number `start`; those trimmed away are gone, as expired ones are."""
+    index = max(0, start - self.starting_sequence_number - getattr(self, "trimmed", 0))
+    return [i.to_json() for i in self.items[index:index + quantity]]
+
+
+_original_iterator = DynamoDBStreamsBackend.get_shard_iterator
+_original_records = DynamoDBStreamsBackend.get_records
+
+
+def _forget_iterators(backend: DynamoDBStreamsBackend) -> None:
+    while len(backend.shard_iterators) > ITERATORS_KEPT:
+        del backend.shard_iterators[next(iter(backend.shard_iterators))]
+
+
+def _get_shard_iterator(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any:
+    iterator = _original_iterator(self, *args, **kwargs)
+    _forget_iterators(self)
+    return iterator
+
+
+def _get_records(self: DynamoDBStreamsBackend, iterator_arn: str, limit: int) -> dict[str, Any]:
+    answer = _original_records(self, iterator_arn, limit)
+    _forget_iterators(self)
+    return answer
+
+
 def apply() -> None:
     BaseResponse._enrich_response = staticmethod(_enrich)  # type: ignore[method-assign,assignment]
     DynamoType.size = _size  # type: ignore[method-assign]
@@ -228,3 +308,8 @@ def apply() -> None:
     ddb_models.copy = _KeepTables()  # type: ignore[assignment]
     Item.__init__ = _item_init  # type: ignore[method-assign]
     ddb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    Table.query = _query  # type: ignore[method-assign]
+    StreamShard.add = _stream_add  # type: ignore[method-assign]
+    StreamShard.get = _stream_get  # type: ignore[method-assign]
+    DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator  # type: ignore[method-assign]
+    DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]

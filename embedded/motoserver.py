@@ -57,7 +57,8 @@ def main() -> None:
     dynamodb_hook.install()
     state = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", ".liveinsight"))
     state.mkdir(parents=True, exist_ok=True)
-    app = Control(DomainDispatcherApplication(create_backend_app), sink_file=state / "notifications.jsonl")
+    app = Control(DomainDispatcherApplication(create_backend_app), sink_file=state / "notifications.jsonl",
+                  partitions=dynamodb_hook.partitions)
     gevent.spawn(ttl.run_forever)
     gevent.spawn(alarms.run_forever, app.alarm_changed)
     gevent.spawn(_every, metrics.FLUSH_S, metrics.flush)

@@ -139,6 +139,32 @@ def lambda_permission(stack: str, logical_id: str, props: dict[str, Any]) -> Res
     return logical_id, {}
 
 
+_MAPPING_FIELDS = ("BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
+                   "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "ParallelizationFactor",
+                   "FunctionResponseTypes", "Enabled", "FilterCriteria", "DestinationConfig",
+                   "TumblingWindowInSeconds")
+
+
+def event_source_mapping(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    """A stream's event source mapping; the embedded runtime polls it as Lambda does."""
+    aws_lambda = client("lambda")
+    spec = {k: props[k] for k in _MAPPING_FIELDS if k in props}
+    for key in ("BatchSize", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts",
+                "MaximumRecordAgeInSeconds", "ParallelizationFactor", "TumblingWindowInSeconds"):
+        if key in spec:
+            spec[key] = int(spec[key])
+    existing = aws_lambda.list_event_source_mappings(FunctionName=props["FunctionName"],
+                                                     EventSourceArn=props["EventSourceArn"])["EventSourceMappings"]
+    if existing:
+        uuid = existing[0]["UUID"]
+        aws_lambda.update_event_source_mapping(UUID=uuid, **spec)
+    else:
+        uuid = aws_lambda.create_event_source_mapping(
+            FunctionName=props["FunctionName"], EventSourceArn=props["EventSourceArn"],
+            StartingPosition=props.get("StartingPosition", "TRIM_HORIZON"), **spec)["UUID"]
+    return uuid, {"Id": uuid}
+
+
 def http_api(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     """An HTTP API from its OpenAPI body, as API Gateway's import builds it."""
     apigw = client("apigatewayv2")
@@ -228,6 +254,7 @@ PROVISIONERS: dict[str, Callable[[str, str, dict[str, Any]], Result]] = {
     "AWS::SNS::Subscription": sns_subscription,
     "AWS::Lambda::Function": lambda_function,
     "AWS::Lambda::Permission": lambda_permission,
+    "AWS::Lambda::EventSourceMapping": event_source_mapping,
     "AWS::ApiGatewayV2::Api": http_api,
     "AWS::ApiGatewayV2::Stage": http_api_stage,
     "AWS::CloudWatch::Alarm": cloudwatch_alarm,

@@ -18,9 +18,16 @@ def api_id_of(settings: Settings, stack_name: str) -> str:
     return apis[0]
 
 
+def mapping_ids_of(settings: Settings, stack_name: str) -> list[str]:
+    resources = deploy.state(settings, stack_name).get("resources", {}).values()
+    return [r["PhysicalResourceId"] for r in resources if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+
+
 def run(settings: Settings, stack_name: str, port: int, api_id: str | None = None) -> None:
-    gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry(), settings.queue_timeout)
-    print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}", flush=True)
+    gateway = Gateway(settings, api_id or api_id_of(settings, stack_name), Telemetry(), settings.queue_timeout,
+                      mapping_ids_of(settings, stack_name))
+    print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}, "
+          f"{len(gateway.mapping_ids)} stream event source mappings", flush=True)
     uvicorn.run(
         gateway, host=settings.bind, port=port, loop="uvloop", http="httptools",
         lifespan="on", log_level="warning", access_log=False,

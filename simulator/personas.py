@@ -77,7 +77,7 @@ class People:
         rng = self.rng
         locale = pick(rng, LOCALES)
         faker = self.fakers[locale]
-        visitor_id = faker.hexify("^" * 22)
+        visitor_id = f"{faker.random.getrandbits(88):022x}"
         if rng.random() < self.bot_share:
             return Persona(visitor_id, rng.choice(BOTS), "bot", "1024x768", "en-US", "UTC", True)
         device, _, agent, screens = rng.choices(AGENTS, weights=[a[1] for a in AGENTS])[0]

@@ -1,54 +1,41 @@
-"""Compare the events a run had acknowledged (its ledger) with what the ingest stored and counted.
+"""Compare the events a run had acknowledged (its ledger) with what the ingest stored.
 
-For each session in the ledger, its Sessions item records the ids of the events counted in it
-("seen") and how many events its sessions hold. Then:
-  lost        acknowledged, but not in Events or never counted
-  duplicated  counted more often than there are distinct events
-  unexpected  stored and counted for the run's sessions, but never acknowledged
-Only items are read by key: no Scan, so the cost follows the run, not the table.
+Every event is stored once, under its visitor ("<site>#<visitor>", event id), and the
+Events stream counts each stored event exactly once; so a run is exact when what it
+acknowledged is what is stored under its visitors. For each visitor in the ledger, their
+partition of Events is read (a Query: the cost follows the run, not the table). Then:
+  lost        acknowledged, but not stored
+  duplicated  acknowledged once, stored (and so counted) under more than one key
+  unexpected  stored under the run's visitors, but never acknowledged
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from layout import events
+from layout.ddb import query
 
 
 def read_ledger(path: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _batch_get(ddb: Any, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {table: {"Keys": keys[start:start + 100], "ConsistentRead": True}}
-        while request:
-            answer = ddb.batch_get_item(RequestItems=request)
-            items += answer["Responses"].get(table, [])
-            request = answer.get("UnprocessedKeys") or {}
-    return items
-
-
 def reconcile(ddb: Any, outputs: dict[str, str], ledger: list[dict[str, str]]) -> dict[str, Any]:
-    acked: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entry in ledger:
-        acked[(entry["site_id"], f"{entry['visitor_id']}#{entry['session_id']}")].add(entry["event_id"])
-    ids = {e["event_id"] for e in ledger}
-    stored = {i["event_id"]["S"] for i in _batch_get(ddb, outputs["EventsTableName"],
-                                                      [{"event_id": {"S": e}} for e in sorted(ids)])}
-    sessions = _batch_get(ddb, outputs["SessionsTableName"],
-                          [{"site_id": {"S": s}, "session_key": {"S": k}} for s, k in sorted(acked)])
-    counted: set[str] = set()
-    duplicated = unexpected = 0
-    for item in sessions:
-        state = json.loads(item["state"]["S"])
-        seen = set(state["seen"])
-        counted |= seen
-        held = sum(s["events"] for s in state["sessions"])
-        duplicated += max(0, held - len(seen))
-        unexpected += len(seen - acked[(item["site_id"]["S"], item["session_key"]["S"])])
-    lost = len(ids - (stored & counted))
-    return {"acknowledged": len(ids), "stored": len(stored), "lost": lost, "duplicated": duplicated,
-            "unexpected": unexpected, "passed": lost == duplicated == unexpected == 0}
+    acked = {e["event_id"] for e in ledger}
+    partitions = sorted({events.visitor_key(e["site_id"], e["visitor_id"]) for e in ledger})
+    stored: Counter[str] = Counter()
+    for pk in partitions:
+        for item in query(ddb, TableName=outputs["EventsTableName"], ConsistentRead=True,
+                          KeyConditionExpression="pk = :pk", ProjectionExpression="event_id",
+                          ExpressionAttributeValues={":pk": {"S": pk}}):
+            stored[item["event_id"]["S"]] += 1
+    lost = len(acked - set(stored))
+    duplicated = sum(n - 1 for e, n in stored.items() if e in acked and n > 1)
+    unexpected = len(set(stored) - acked)
+    return {"acknowledged": len(acked), "stored": len(acked & set(stored)), "lost": lost,
+            "duplicated": duplicated, "unexpected": unexpected,
+            "passed": lost == duplicated == unexpected == 0}

@@ -75,7 +75,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # the demo shop is served by this Django, sends to this gateway, and is driven by Playwright
     os.environ.update(LIVEINSIGHT_INGEST_URL=f"http://{settings.host}:{settings.gateway_port}",
                       LIVEINSIGHT_TRACK_AUTOMATION="1")
-    parameters = {"CorsAllowOrigins": ",".join(origins), "AlarmPeriodSeconds": "10"}
+    parameters = {"CorsAllowOrigins": ",".join(origins), "AlarmPeriodSeconds": "10", "CountersBatchWindowSeconds": "1"}
     running = Stack(settings, parameters)
     try:
         running.start()

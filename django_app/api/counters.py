@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 import stack
-from ingest import stats
+from layout import counters
 
 KEEP_S = 600
 _kept: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
@@ -26,7 +26,7 @@ def read(site_id: str, suffixes: list[str], closed: Callable[[str], bool]) -> di
             if kept and kept[0] > now and closed(suffix):
                 out[suffix] = kept[1]
     missing = [s for s in suffixes if s not in out]
-    found = stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, missing) if missing else {}
+    found = counters.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, missing) if missing else {}
     with _lock:
         if len(_kept) > 50_000:
             _kept.clear()

@@ -1,5 +1,5 @@
 """A site's history over a range of UTC days, as plain data, from the Stats table's
-minute and day counters (see ingest/rollups.py). Nothing here reads Events or Sessions.
+minute and day counters (layout/counters.py). Nothing here reads Events or Sessions.
 """
 
 from __future__ import annotations
@@ -9,24 +9,26 @@ from collections import Counter
 from typing import Any
 
 import stack
-from ingest import stats, visitors
+from layout import counters as layout_counters
+from layout import uniques
 
 from . import counters
 
 EPOCH = dt.date(1970, 1, 1)
 
-# dimension -> (item, counter prefix, what is counted)
+# dimension -> (counter prefix, what is counted); each is its own item per day, bounded
 DIMENSIONS = {
-    "pages": ("pages", "p", "pageviews"),
-    "entry_pages": ("pages", "en", "sessions"),
-    "exit_pages": ("pages", "ex", "sessions"),
-    "referrers": ("", "r", "sessions"),
-    "utm_source": ("", "us", "sessions"),
-    "utm_medium": ("", "um", "sessions"),
-    "utm_campaign": ("", "uc", "sessions"),
-    "browsers": ("", "b", "sessions"),
-    "os": ("", "o", "sessions"),
-    "devices": ("", "dv", "sessions"),
+    "pages": ("p", "pageviews"),
+    "entry_pages": ("en", "sessions"),
+    "exit_pages": ("ex", "sessions"),
+    "referrers": ("r", "sessions"),
+    "utm_source": ("us", "sessions"),
+    "utm_medium": ("um", "sessions"),
+    "utm_campaign": ("uc", "sessions"),
+    "browsers": ("b", "sessions"),
+    "os": ("o", "sessions"),
+    "devices": ("dv", "sessions"),
+    "goals": ("g", "conversions"),
 }
 
 
@@ -35,7 +37,7 @@ def day_number(day: dt.date) -> int:
 
 
 def _read(site_id: str, suffixes: list[str]) -> dict[str, dict[str, float]]:
-    return stats.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, suffixes)
+    return layout_counters.read(stack.dynamodb(), stack.table("StatsTableName"), site_id, suffixes)
 
 
 def _days(site_id: str, first: dt.date, last: dt.date, part: str = "") -> dict[int, dict[str, float]]:
@@ -56,9 +58,10 @@ def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
     days = _days(site_id, first, last)
     totals = counters.total(days.values())
     sessions = totals["se"]
-    goals = {k[2:]: int(v) for k, v in sorted(totals.items()) if k.startswith("g#")}
+    goals = {k: int(v) for k, v in sorted(layout_counters.names(_dimension_totals(site_id, first, last, "g"),
+                                                                 "g").items()) if v}
     return {
-        "visitors": visitors.unique(days, day_number(first), day_number(last)),
+        "visitors": uniques.unique(days, day_number(first), day_number(last)),
         "sessions": int(sessions),
         "pageviews": int(totals["pv"]),
         "bounces": int(totals["bo"]),
@@ -72,27 +75,25 @@ def summary(site_id: str, first: dt.date, last: dt.date) -> dict[str, Any]:
     }
 
 
-def _part_totals(site_id: str, first: dt.date, last: dt.date, part: str) -> Counter[str]:
-    return counters.total(_days(site_id, first, last, f"#{part}" if part else "").values())
+def _dimension_totals(site_id: str, first: dt.date, last: dt.date, prefix: str) -> Counter[str]:
+    return counters.total(_days(site_id, first, last, f"#{prefix}").values())
 
 
 def _rows(totals: Counter[str], dimension: str, limit: int) -> dict[str, Any]:
-    _, prefix, counted = DIMENSIONS[dimension]
-    mine = {k[len(prefix) + 1:]: v for k, v in totals.items() if k.startswith(f"{prefix}#")}
-    rows = sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
+    prefix, counted = DIMENSIONS[dimension]
+    mine = {k: v for k, v in layout_counters.names(totals, prefix).items() if v}
+    rows = sorted(mine.items(), key=lambda kv: (kv[0] == layout_counters.OTHER, -kv[1], kv[0]))
     return {"dimension": dimension, "counts": counted, "total": int(sum(mine.values())),
             "rows": [{"name": name, "count": int(count)} for name, count in rows[:limit]]}
 
 
 def breakdown(site_id: str, first: dt.date, last: dt.date, dimension: str, limit: int) -> dict[str, Any]:
-    totals = _part_totals(site_id, first, last, DIMENSIONS[dimension][0])
-    return _rows(totals, dimension, limit)
+    return _rows(_dimension_totals(site_id, first, last, DIMENSIONS[dimension][0]), dimension, limit)
 
 
 def breakdowns(site_id: str, first: dt.date, last: dt.date, limit: int) -> list[dict[str, Any]]:
-    """Every dimension at once, from one read of each kind of item."""
-    parts = {part: _part_totals(site_id, first, last, part) for part in ("pages", "")}
-    return [_rows(parts[part], dimension, limit) for dimension, (part, _, _) in DIMENSIONS.items()]
+    """Every dimension at once."""
+    return [breakdown(site_id, first, last, dimension, limit) for dimension in DIMENSIONS]
 
 
 SERIES = {"pageviews": "pv", "sessions": "se", "bounces": "bo", "conversions": "cv"}
@@ -107,7 +108,7 @@ def series(site_id: str, first: dt.date, last: dt.date, interval: str) -> list[d
         return [_point(n * 60, found[f"m#{n}"], "", int(found[f"m#{n}"].get("vi", 0))) for n in numbers]
     days = _days(site_id, first, last)
     if interval == "day":
-        return [_point(n * 86400, c, "", visitors.unique({n: c}, n, n)) for n, c in days.items()]
+        return [_point(n * 86400, c, "", uniques.unique({n: c}, n, n)) for n, c in days.items()]
     return [_point(n * 86400 + h * 3600, c, f"h{h:02d}#", int(c.get(f"h{h:02d}#vi", 0)))
             for n, c in days.items() for h in range(24)]
 

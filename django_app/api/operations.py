@@ -1,6 +1,7 @@
 """The ingest's health, as plain data, from CloudWatch: the seed's metric set per minute,
 DynamoDB's capacity and throttling, the stack's alarms and their history; on the embedded
-emulator also the notifications its sink received and the faults injected."""
+emulator also the notifications its sink received, the faults injected, and the hottest
+partition keys with each table's largest item."""
 
 from __future__ import annotations
 
@@ -100,5 +101,7 @@ def events() -> dict[str, Any]:
                    for i in items["AlarmHistoryItems"]]
     notifications = [{"at": n.get("Timestamp", ""), "type": n.get("Type", ""), "subject": n.get("Subject", ""),
                       "topic": n.get("TopicArn", "")} for n in (_emulator("sink") or [])]
+    partitions = _emulator("partitions") or {}
     return {"alarm_history": list(reversed(history))[:50], "notifications": list(reversed(notifications))[:50],
-            "faults": _emulator("faults") or []}
+            "faults": _emulator("faults") or [], "hot_keys": partitions.get("hot", []),
+            "largest_items": partitions.get("largest", {})}

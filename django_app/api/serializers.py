@@ -14,7 +14,7 @@ class SiteQuery(serializers.Serializer):
 
 
 class ActiveQuery(SiteQuery):
-    limit = serializers.IntegerField(min_value=1, max_value=10_000, default=100,
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=100,
                                      help_text="at most this many sessions, the most recent; `count` has them all")
 
 
@@ -187,6 +187,11 @@ class Ops(serializers.Serializer):
     notifications = serializers.ListField(child=serializers.DictField(),
                                           help_text="SNS deliveries to the emulator's sink, newest first")
     faults = serializers.ListField(child=serializers.DictField(), help_text="faults injected on the emulator")
+    hot_keys = serializers.ListField(child=serializers.DictField(), help_text=(
+        "the emulator's hottest partition keys over the last minute: table, key, write and read units in "
+        "their busiest second, largest item in bytes (a partition takes 1,000 and 3,000 a second)"))
+    largest_items = serializers.DictField(child=serializers.DictField(),
+                                          help_text="per table, the largest item written on the emulator")
 
 
 class SiteSerializer(serializers.ModelSerializer):

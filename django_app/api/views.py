@@ -28,12 +28,12 @@ def _site(request: Request, query: type[serializers.SiteQuery]) -> tuple[Site, d
 class ActiveSessionsView(APIView):
     @extend_schema(parameters=[serializers.ActiveQuery], responses=serializers.ActiveSessions)
     def get(self, request: Request) -> Response:
-        """The sessions active on a site now (an event in the last 5 minutes), most recent first,
-        as read at `at` (at most about a second ago)."""
+        """The sessions active on a site now (an event in the current minute or the five before),
+        most recent first, as read at `at` (at most about half a second ago), and how many there are."""
         site, params = _site(request, serializers.ActiveQuery)
-        read_at, sessions = services.watcher.sessions(site.site_id)
-        return Response({"site": site.site_id, "at": read_at, "count": len(sessions),
-                         "sessions": sessions[:params["limit"]]})
+        read_at, current = services.watcher.latest(site.site_id)
+        return Response({"site": site.site_id, "at": read_at, "count": current["count"],
+                         "sessions": current["sessions"][:params["limit"]]})
 
 
 class RealtimeView(APIView):

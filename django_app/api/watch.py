@@ -1,11 +1,11 @@
 """Who is active on the sites being watched, kept current by one reader in the background.
 
 A site is watched while anyone asked about it in the last WATCH_S seconds. One thread
-reads every watched site's ActiveSessions buckets each REFRESH_S (back to back when a
-read takes longer), so API calls and live pages take the latest answer without waiting
-for DynamoDB, and every viewer of a site shares one read. An answer is at most one
-REFRESH_S plus one read old; a call finding none younger than MAX_AGE_MS (the first
-call for a site, or a reader that fell behind) reads the tables itself.
+reads every watched site each REFRESH_S (back to back when a read takes longer), so API
+calls and live pages take the latest answer without waiting for DynamoDB, and every
+viewer of a site shares one read. An answer is at most one REFRESH_S plus one read old;
+a call finding none younger than MAX_AGE_MS (the first call for a site, or a reader that
+fell behind) reads the tables itself. A site no longer watched is forgotten.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-REFRESH_S = 0.5
+REFRESH_S = 0.25
 MAX_AGE_MS = 1000
 WATCH_S = 30.0
 
-Sessions = list[dict[str, Any]]
+Answer = Any
 log = logging.getLogger(__name__)
 
 
@@ -29,15 +29,15 @@ def now_ms() -> int:
 
 
 class Watcher:
-    def __init__(self, read: Callable[[str, int], Sessions]) -> None:
-        self._read = read
+    def __init__(self, read: Callable[[str, int], Answer], forget: Callable[[str], None] = lambda _: None) -> None:
+        self._read, self._forget = read, forget
         self._changed = threading.Condition()
-        self._latest: dict[str, tuple[int, Sessions]] = {}  # site -> (read at, sessions)
+        self._latest: dict[str, tuple[int, Answer]] = {}  # site -> (read at, answer)
         self._asked: dict[str, float] = {}  # site -> when last asked (monotonic)
         self._thread: threading.Thread | None = None
         self._reading = threading.Lock()  # callers that must read do so one at a time
 
-    def sessions(self, site_id: str) -> tuple[int, Sessions]:
+    def latest(self, site_id: str) -> tuple[int, Answer]:
         """The latest answer for a site and when it was read (ms since the epoch)."""
         with self._changed:
             self._asked[site_id] = time.monotonic()
@@ -53,11 +53,11 @@ class Watcher:
                 return latest
             return self.refresh(site_id)
 
-    def refresh(self, site_id: str) -> tuple[int, Sessions]:
+    def refresh(self, site_id: str) -> tuple[int, Answer]:
         read_at = now_ms()
         answer = (read_at, self._read(site_id, read_at))
         with self._changed:
-            if read_at > self._latest.get(site_id, (0, []))[0]:
+            if read_at > self._latest.get(site_id, (0, None))[0]:
                 self._latest[site_id] = answer
             self._changed.notify_all()
         return answer
@@ -65,7 +65,7 @@ class Watcher:
     def wait(self, site_id: str, after_ms: int, timeout: float) -> None:
         """Until an answer read after `after_ms` exists, or `timeout` seconds pass."""
         with self._changed:
-            self._changed.wait_for(lambda: self._latest.get(site_id, (0, []))[0] > after_ms, timeout)
+            self._changed.wait_for(lambda: self._latest.get(site_id, (0, None))[0] > after_ms, timeout)
 
     def _watched(self) -> list[str]:
         with self._changed:
@@ -73,6 +73,7 @@ class Watcher:
             for site_id in [s for s, asked in self._asked.items() if asked < cutoff]:
                 del self._asked[site_id]
                 self._latest.pop(site_id, None)
+                self._forget(site_id)
             return list(self._asked)
 
     def _run(self) -> None:

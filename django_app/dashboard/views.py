@@ -96,5 +96,5 @@ async def _changes(site_id: str) -> AsyncIterator[str]:
             yield f"event: realtime\ndata: {body}\n\n"
         else:
             yield ": still here\n\n"  # a comment keeps proxies from closing an idle stream
-        # the next read of who is active (one every half second while the site is watched)
+        # the next read of who is active (four a second while the site is watched)
         await asyncio.to_thread(services.watcher.wait, site_id, data["at"], PUSH_INTERVAL)

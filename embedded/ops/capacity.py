@@ -14,6 +14,7 @@ import math
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -31,10 +32,16 @@ def tables_of(operation: str, params: dict[str, Any]) -> list[str]:
     return [params["TableName"]] if "TableName" in params else []
 
 
-def _stored_size(backend: Any, table_name: str, key: dict[str, Any]) -> int:
+def _table(backend: Any, table_name: str) -> Any:
     try:
-        table = backend.get_table(table_name)
+        return backend.get_table(table_name)
     except Exception:  # noqa: BLE001 - an unknown table was already refused by moto
+        return None
+
+
+def _stored_size(backend: Any, table_name: str, key: dict[str, Any]) -> int:
+    table = _table(backend, table_name)
+    if table is None:
         return 0
     hash_key = DynamoType(key[table.hash_key_attr])
     range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
@@ -46,52 +53,131 @@ def _new_size(item: dict[str, Any]) -> int:
     return sum(len(name.encode()) + DynamoType(value).size() for name, value in item.items())
 
 
+def _partition(backend: Any, table_name: str, key: dict[str, Any]) -> str:
+    """The partition key value of an item's key, as text."""
+    table = _table(backend, table_name)
+    value = key.get(table.hash_key_attr) if table is not None else None
+    return next(iter(value.values())) if isinstance(value, dict) else ""
+
+
+def _queried(params: dict[str, Any], backend: Any) -> str:
+    """The partition a Query reads: the value its key condition gives the partition key."""
+    table = _table(backend, params["TableName"])
+    if table is None or params.get("IndexName"):
+        return ""
+    names = {v: k for k, v in params.get("ExpressionAttributeNames", {}).items()}
+    for clause in params.get("KeyConditionExpression", "").split(" AND "):
+        left, _, right = (part.strip() for part in clause.partition("="))
+        if names.get(left, left) == table.hash_key_attr and right in params.get("ExpressionAttributeValues", {}):
+            return str(next(iter(params["ExpressionAttributeValues"][right].values())))
+    return ""
+
+
+@dataclass
+class Usage:
+    """What a request consumed: units per table and per partition key, and the size of each
+    item it wrote, as stored afterwards."""
+
+    tables: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(lambda: {"read": 0.0,
+                                                                                              "write": 0.0}))
+    keys: dict[tuple[str, str], dict[str, float]] = field(default_factory=lambda: defaultdict(
+        lambda: {"read": 0.0, "write": 0.0}))
+    written: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (table, partition, key)
+
+    def read(self, table: str, partition: str, size: int, consistent: bool, factor: float = 1.0) -> None:
+        amount = max(1, math.ceil(size / 4096)) * (1.0 if consistent else 0.5) * factor
+        self.tables[table]["read"] += amount
+        if partition:
+            self.keys[(table, partition)]["read"] += amount
+
+    def write(self, table: str, partition: str, size: int, factor: float = 1.0) -> None:
+        amount = max(1, math.ceil(size / 1024)) * factor
+        self.tables[table]["write"] += amount
+        self.keys[(table, partition)]["write"] += amount
+
+
 def units(operation: str, params: dict[str, Any], backend: Any, answer_bytes: int,
-          before: dict[tuple[str, str], int]) -> dict[str, dict[str, float]]:
-    """{table: {"read": units, "write": units}} for a request moto has just answered.
+          before: dict[tuple[str, str], int]) -> Usage:
+    """What a request moto has just answered consumed, by DynamoDB's rules.
     `before` holds the sizes of items that deletes removed, measured before the call."""
-    out: dict[str, dict[str, float]] = defaultdict(lambda: {"read": 0.0, "write": 0.0})
+    use = Usage()
 
-    def read(table: str, size: int, consistent: bool, factor: float = 1.0) -> None:
-        out[table]["read"] += max(1, math.ceil(size / 4096)) * (1.0 if consistent else 0.5) * factor
+    def stored(table: str, key: dict[str, Any]) -> int:
+        return before.get((table, repr(key))) or _stored_size(backend, table, key)
 
-    def write(table: str, size: int, factor: float = 1.0) -> None:
-        out[table]["write"] += max(1, math.ceil(size / 1024)) * factor
+    def wrote(table: str, key: dict[str, Any], size: int, factor: float = 1.0) -> None:
+        partition = _partition(backend, table, key)
+        use.write(table, partition, size, factor)
+        use.written.append((table, partition, key))
 
     if operation == "GetItem":
-        read(params["TableName"], _stored_size(backend, params["TableName"], params["Key"]),
-             params.get("ConsistentRead", False))
+        use.read(params["TableName"], _partition(backend, params["TableName"], params["Key"]),
+                 _stored_size(backend, params["TableName"], params["Key"]), params.get("ConsistentRead", False))
     elif operation == "BatchGetItem":
         for table, spec in params["RequestItems"].items():
             for key in spec["Keys"]:
-                read(table, _stored_size(backend, table, key), spec.get("ConsistentRead", False))
+                use.read(table, _partition(backend, table, key), _stored_size(backend, table, key),
+                         spec.get("ConsistentRead", False))
     elif operation in ("Query", "Scan"):
-        read(params["TableName"], answer_bytes, params.get("ConsistentRead", False))
+        partition = _queried(params, backend) if operation == "Query" else ""
+        use.read(params["TableName"], partition, answer_bytes, params.get("ConsistentRead", False))
     elif operation == "TransactGetItems":
         for action in params["TransactItems"]:
             get = action["Get"]
-            read(get["TableName"], _stored_size(backend, get["TableName"], get["Key"]), True, 2.0)
+            use.read(get["TableName"], _partition(backend, get["TableName"], get["Key"]),
+                     _stored_size(backend, get["TableName"], get["Key"]), True, 2.0)
     elif operation == "PutItem":
-        write(params["TableName"], _new_size(params["Item"]))
+        wrote(params["TableName"], params["Item"], _new_size(params["Item"]))
     elif operation in ("UpdateItem", "DeleteItem"):
-        table = params["TableName"]
-        write(table, before.get((table, repr(params["Key"]))) or _stored_size(backend, table, params["Key"]))
+        wrote(params["TableName"], params["Key"], stored(params["TableName"], params["Key"]))
     elif operation == "BatchWriteItem":
         for table, requests in params["RequestItems"].items():
             for request in requests:
                 if "PutRequest" in request:
-                    write(table, _new_size(request["PutRequest"]["Item"]))
+                    item = request["PutRequest"]["Item"]
+                    wrote(table, item, _new_size(item))
                 else:
-                    write(table, before.get((table, repr(request["DeleteRequest"]["Key"])), 0))
+                    key = request["DeleteRequest"]["Key"]
+                    wrote(table, key, before.get((table, repr(key)), 0))
     elif operation == "TransactWriteItems":
         for action in params["TransactItems"]:
             kind, spec = next(iter(action.items()))
             table = spec["TableName"]
             if kind == "Put":
-                write(table, _new_size(spec["Item"]), 2.0)
+                wrote(table, spec["Item"], _new_size(spec["Item"]), 2.0)
             elif kind != "ConditionCheck":
-                write(table, before.get((table, repr(spec["Key"]))) or _stored_size(backend, table, spec["Key"]), 2.0)
-    return out
+                wrote(table, spec["Key"], stored(table, spec["Key"]), 2.0)
+    return use
+
+
+def touched(operation: str, params: dict[str, Any], backend: Any) -> list[tuple[str, str, str]]:
+    """(table, partition, "read" or "write") of every partition key a request touches."""
+    out: list[tuple[str, str, str]] = []
+    if operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+        key = params.get("Key") or params.get("Item") or {}
+        out.append((params["TableName"], _partition(backend, params["TableName"], key),
+                    "read" if operation == "GetItem" else "write"))
+    elif operation == "BatchGetItem":
+        out += [(t, _partition(backend, t, k), "read") for t, spec in params["RequestItems"].items()
+                for k in spec["Keys"]]
+    elif operation == "BatchWriteItem":
+        for table, requests in params["RequestItems"].items():
+            for request in requests:
+                key = request.get("PutRequest", {}).get("Item") or request.get("DeleteRequest", {}).get("Key", {})
+                out.append((table, _partition(backend, table, key), "write"))
+    elif operation in ("TransactWriteItems", "TransactGetItems"):
+        for action in params["TransactItems"]:
+            kind, spec = next(iter(action.items()))
+            out.append((spec["TableName"], _partition(backend, spec["TableName"], spec.get("Key") or spec["Item"]),
+                        "read" if kind == "Get" else "write"))
+    elif operation == "Query":
+        out.append((params["TableName"], _queried(params, backend), "read"))
+    return [t for t in out if t[1]]
+
+
+def stored_sizes(backend: Any, written: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, int]]:
+    """(table, partition, size) of each item written, as it is stored now."""
+    return [(t, p, _stored_size(backend, t, k)) for t, p, k in written]
 
 
 def deleted_sizes(operation: str, params: dict[str, Any], backend: Any) -> dict[tuple[str, str], int]:
@@ -133,11 +219,8 @@ class Buckets:
 
 def provisioned(backend: Any, table_name: str) -> dict[str, float] | None:
     """A table's provisioned read and write units per second, or None when on demand."""
-    try:
-        table = backend.get_table(table_name)
-    except Exception:  # noqa: BLE001
-        return None
-    if getattr(table, "billing_mode", None) == "PAY_PER_REQUEST":
+    table = _table(backend, table_name)
+    if table is None or getattr(table, "billing_mode", None) == "PAY_PER_REQUEST":
         return None
     throughput = table.throughput or {}
     return {"read": float(throughput.get("ReadCapacityUnits", 0)),

@@ -5,6 +5,8 @@
   POST /_liveinsight/sink               an SNS HTTP(S) endpoint: keeps what is delivered
   GET /_liveinsight/sink                the notifications delivered, oldest first
   GET /_liveinsight/alarm-history       every alarm state change, oldest first
+  GET /_liveinsight/partitions          the hottest DynamoDB partition keys of the last minute,
+                                        and each table's largest item
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ KEEP = 1000
 
 
 class Control:
-    def __init__(self, app: Any, sink_file: Path | None = None) -> None:
-        self.app = app
+    def __init__(self, app: Any, sink_file: Path | None = None, partitions: Any = None) -> None:
+        self.app, self.partitions = app, partitions
         self.counts: Counter[str] = Counter()
         self.notifications: deque[dict[str, Any]] = deque(maxlen=KEEP)
         self.history: deque[dict[str, Any]] = deque(maxlen=KEEP)
@@ -74,6 +76,8 @@ class Control:
             return "200 OK", list(self.notifications)
         if name == "alarm-history":
             return "200 OK", list(self.history)
+        if name == "partitions" and self.partitions is not None:
+            return "200 OK", self.partitions.report()
         return "404 Not Found", {"error": f"no {PREFIX}{name}"}
 
     def _deliver(self, message: dict[str, Any]) -> None:

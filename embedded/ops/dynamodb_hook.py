@@ -1,5 +1,5 @@
 """Every DynamoDB request through moto passes here: injected faults, provisioned capacity,
-then the AWS/DynamoDB metrics of what it consumed."""
+each partition's limits, then the AWS/DynamoDB metrics of what it consumed."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import gevent
 from moto.dynamodb.responses import DynamoHandler
 
 from . import capacity, faults, metrics, ttl
+from .partitions import Partitions
 
 _buckets = capacity.Buckets()
+partitions = Partitions()
 _COUNT = re.compile(rb'"Count":\s*(\d+)')
 _original = DynamoHandler.call_action
 
@@ -47,13 +49,23 @@ def _call_action(self: DynamoHandler) -> Any:
                            "The level of configured provisioned throughput for the table was exceeded.")
         if outcome["fail"] == "error":
             return _refuse("InternalServerError", 500, "Internal server error (an injected fault)")
+    hot = partitions.refused(capacity.touched(operation, params, backend))
+    if hot is not None:
+        table, _, direction = hot
+        metrics.add(account, region, "AWS/DynamoDB", "ThrottledRequests", {"TableName": table, "Operation": operation}, 1)
+        metrics.add(account, region, "AWS/DynamoDB", f"{direction.title()}ThrottleEvents", {"TableName": table}, 1)
+        reason = f"Table{direction.title()}KeyRangeThroughputExceeded"
+        return _refuse("ThrottlingException", 400, f"Throughput exceeds the current capacity of one partition key "
+                                                   f"of table {table} ({reason})")
     before = capacity.deleted_sizes(operation, params, backend)
     result = _original(self)
     status, body = (result[0], result[-1]) if isinstance(result, tuple) else (200, result)
     if int(status) != 200:
         return result
     raw = body.encode() if isinstance(body, str) else body or b""
-    for table, used in capacity.units(operation, params, backend, len(raw), before).items():
+    use = capacity.units(operation, params, backend, len(raw), before)
+    partitions.add(use.keys, capacity.stored_sizes(backend, use.written))
+    for table, used in use.tables.items():
         for kind, amount in used.items():
             if not amount:
                 continue

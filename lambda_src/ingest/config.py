@@ -10,35 +10,20 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Config:
     events_table: str
-    sessions_table: str
-    active_table: str
-    stats_table: str
     sites_table: str
-    session_timeout_s: int = 1800
-    active_window_s: int = 300
     max_body_bytes: int = 65536
-    max_batch: int = 50
     max_skew_s: int = 300
     rate_per_source: float = 20.0
     rate_burst: float = 60.0
     event_retention_days: int = 90
-    stats_retention_days: int = 8  # minute counters
-    rollup_retention_days: int = 400  # day counters (with their hours)
-    active_shards: int = 32
     site_cache_s: float = 30.0
-    commit_attempts: int = 5
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Config:
     source: Mapping[str, str] = os.environ if env is None else env
     return Config(
         events_table=source["EVENTS_TABLE"],
-        sessions_table=source["SESSIONS_TABLE"],
-        active_table=source["ACTIVE_SESSIONS_TABLE"],
-        stats_table=source["STATS_TABLE"],
         sites_table=source["SITES_TABLE"],
-        session_timeout_s=int(source.get("SESSION_TIMEOUT_SECONDS", "1800")),
-        active_window_s=int(source.get("ACTIVE_WINDOW_SECONDS", "300")),
         max_skew_s=int(source.get("MAX_CLOCK_SKEW_SECONDS", "300")),
         rate_per_source=float(source.get("RATE_LIMIT_PER_SOURCE", "20")),
         rate_burst=float(source.get("RATE_LIMIT_BURST", "60")),

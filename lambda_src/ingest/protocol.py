@@ -33,14 +33,21 @@ def parse(body: str | bytes, max_bytes: int) -> list[Any]:
     if size > max_bytes:
         raise BodyTooLarge(f"body is {size} bytes; the limit is {max_bytes}")
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_NotANumber)
     except ValueError:
         raise InvalidBody("body is not valid JSON") from None
+    except RecursionError:
+        raise InvalidBody("body is nested too deeply") from None
     try:
         _request(data)
     except fastjsonschema.JsonSchemaException:
         raise InvalidBody("body must be one event object or {\"events\": [...]} with 1 to 50 objects") from None
     return data["events"] if "events" in data else [data]
+
+
+class _NotANumber(str):
+    """NaN, Infinity and -Infinity as JSON may carry them: not a number, so the schema
+    refuses the event that holds one, and nothing stores or counts it."""
 
 
 def check(events: list[Any]) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:

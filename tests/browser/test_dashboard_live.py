@@ -8,6 +8,7 @@ import pytest
 
 from embedded.settings import ROOT
 from tests.ingest_support import event
+from tests.stack_support import events_counted, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +84,9 @@ def test_script_in_tracked_strings_shows_literally_and_never_runs(stack, context
 
 
 def test_the_history_page_shows_tracked_strings_as_text_and_runs_none(stack, context):
+    before = events_counted(stack, "demo")
     page, errors = hostile_visits(stack, context)
+    assert eventually(lambda: events_counted(stack, "demo") >= before + len(PAYLOADS))
 
     page.goto(f"{stack.dashboard}/sites/demo/history")
     until(page, "() => document.querySelector('#series').width > 0")

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import fastjsonschema
 import pytest
-from ingest import event_items
+from layout import events as event_items
 
 from embedded.settings import ROOT
 

@@ -56,10 +56,7 @@ def handler(monkeypatch):
         ddb = boto3.client("dynamodb")
         names = create_tables(ddb)
         monkeypatch.setenv("EVENTS_TABLE", names["EventsTable"])
-        monkeypatch.setenv("SESSIONS_TABLE", names["SessionsTable"])
-        monkeypatch.setenv("ACTIVE_SESSIONS_TABLE", names["ActiveSessionsTable"])
         monkeypatch.setenv("SITES_TABLE", names["SitesTable"])
-        monkeypatch.setenv("STATS_TABLE", names["StatsTable"])
         ddb.put_item(TableName=names["SitesTable"], Item={
             "site_id": {"S": "demo"},
             "allowed_origins": {"L": [{"S": "http://localhost:8000"}, {"S": "http://127.0.0.1:8000"}]},

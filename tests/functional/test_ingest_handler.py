@@ -5,7 +5,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from ingest import event_items
+from layout import events as event_items
 
 from tests.ingest_support import event
 
@@ -35,8 +35,9 @@ def test_valid_event_is_stored_and_counted(handler, capsys):
     assert response["statusCode"] == 200
     assert json.loads(response["body"]) == {"accepted": 1, "duplicates": 0, "rejected": []}
     assert stored_ids(handler) == {"6f1c1b52-8a0e-4c51-9d2b-0c8f5b7d2e01"}
-    item = handler.ddb.get_item(TableName=handler.tables["EventsTable"],
-                                Key={"event_id": {"S": "6f1c1b52-8a0e-4c51-9d2b-0c8f5b7d2e01"}})["Item"]
+    stored_event = json.loads(canned("post_event")["body"])
+    item = handler.ddb.get_item(TableName=handler.tables["EventsTable"], Key=event_items.key(
+        "demo", stored_event["visitor_id"], "6f1c1b52-8a0e-4c51-9d2b-0c8f5b7d2e01"))["Item"]
     stored = event_items.from_item(item)
     assert stored["utm_source"] == "newsletter" and stored["browser"] == "Chrome"
     assert stored["referrer_host"] == "google.com" and stored["bot"] is False
@@ -81,9 +82,12 @@ def test_base64_body_is_decoded(handler):
     assert handler.lambda_handler(request, FakeContext())["statusCode"] == 200
 
 
-def test_unknown_site_and_foreign_origin_get_403(handler):
-    assert post(handler, event(site_id="elsewhere"))["statusCode"] == 403
-    assert post(handler, event(), headers={"origin": "https://evil.example"})["statusCode"] == 403
+def test_unknown_site_and_foreign_origin_get_the_same_403(handler):
+    unknown = post(handler, event(site_id="elsewhere"))
+    foreign = post(handler, event(), headers={"origin": "https://evil.example"})
+
+    assert unknown["statusCode"] == foreign["statusCode"] == 403
+    assert unknown["body"] == foreign["body"]
 
 
 def test_one_source_over_its_rate_gets_429(handler, monkeypatch):
@@ -108,7 +112,7 @@ def test_throttling_that_outlasts_retries_gets_503_with_retry_after(handler, mon
 
 
 def test_an_unexpected_fault_is_503_never_500(handler, monkeypatch):
-    monkeypatch.setattr(handler.store, "load", lambda keys: 1 / 0)
+    monkeypatch.setattr(handler.store, "stored", lambda keys: 1 / 0)
 
     response = post(handler, event())
 

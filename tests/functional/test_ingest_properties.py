@@ -5,7 +5,7 @@ import json
 import fastjsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest import event_items
+from layout import events as event_items
 
 from embedded.settings import ROOT
 from tests.ingest_support import event

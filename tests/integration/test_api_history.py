@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from tests.ingest_support import event
+from tests.stack_support import eventually, today
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +28,7 @@ def shop(stack):
     send("visitor-aaaa", "session-a2", ("page_view", "/", {}))
     send("visitor-bbbb", "session-b1",
          ("page_view", "/landing", {"url": "http://127.0.0.1:8000/landing?utm_source=news&utm_medium=email"}))
+    assert eventually(lambda: today(stack, site).get("se") == 3 and today(stack, site).get("pv") == 5)
     return {"site": site, "token": owner["token"], "today": dt.datetime.now(dt.UTC).date().isoformat()}
 
 

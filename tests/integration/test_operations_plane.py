@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 import requests
-from ingest import active_sessions
+from layout import recent
 
 from embedded.settings import ROOT
 from embedded.supervisor import child_env
 from tests.ingest_support import event
+from tests.stack_support import eventually, events_counted
 
 pytestmark = pytest.mark.integration
 
@@ -70,18 +71,20 @@ def test_expired_active_sessions_vanish_and_the_api_never_shows_them(stack):
     site = f"ttl-{uuid.uuid4().hex[:6]}"
     owner = stack.user(f"owner-{site}", site=site)
     now_ms = int(time.time() * 1000)
-    summary = active_sessions.summary("v-gone", now_ms - 420_000, now_ms - 360_000, "/gone", 1, "direct", "desktop")
+    summary = recent.summary("sid-gone.1", "v-gone", now_ms - 420_000, now_ms - 360_000, "/gone", 1, "direct",
+                             "desktop")
+    item, = recent.items(site, now_ms - 360_000, "batch-gone", [summary])
+    item["expires_at"] = {"N": str(int(time.time()) - 1)}
     table = stack.outputs["ActiveSessionsTableName"]
-    key = {"pk": {"S": active_sessions.bucket(site, now_ms - 300_000)}, "shard": {"N": "0"}}
-    stack.client("dynamodb").put_item(TableName=table, Item={**key, "sid-gone": {"S": summary},
-                                                             "expires_at": {"N": str(int(time.time()) - 1)}})
+    stack.client("dynamodb").put_item(TableName=table, Item=item)
+    key = {"pk": item["pk"], "sk": item["sk"]}
     written = time.monotonic()
 
     shown = stack.query("sessions/active", owner["token"], site=site).json()
     gone = wait_for(lambda: "Item" not in stack.client("dynamodb").get_item(TableName=table, Key=key), 25,
                     "the TTL sweep")
 
-    assert shown["count"] == 0
+    assert shown["count"] == 0 and shown["sessions"] == []
     print(f"TTL deletion delay: {gone - written:.1f} s")
 
 
@@ -120,6 +123,9 @@ def test_throttling_and_an_outage_lose_nothing_and_never_answer_500(stack, tmp_p
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     result = json.loads(check.stdout)
     assert result["passed"] and result["lost"] == 0 and result["duplicated"] == 0, result
+    # and every stored event is counted once, through the throttled streams too
+    assert eventually(lambda: events_counted(stack, site) == result["stored"], 120), \
+        (events_counted(stack, site), result)
     assert "500" not in summary["statuses"], summary["statuses"]
     per_second = summary["acknowledged_per_second"]
     before, during = per_second[10:20], per_second[22:32]

@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from embedded.supervisor import child_env
+from tests.stack_support import events_counted, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +29,9 @@ def simulated(stack, tmp_path_factory):
                       "--compression", "120", "--quiet", "--truth", str(folder / "truth.json"),
                       "--ledger", str(folder / "ledger.jsonl"), "--record", str(folder / "journeys.jsonl"))
     assert run.returncode == 0, run.stderr[-2000:]
-    return {"site": site, "token": owner["token"], "folder": folder, "summary": json.loads(run.stdout),
+    summary = json.loads(run.stdout)
+    assert eventually(lambda: events_counted(stack, site) >= summary["acknowledged"], 60)  # the pipeline caught up
+    return {"site": site, "token": owner["token"], "folder": folder, "summary": summary,
             "truth": json.loads((folder / "truth.json").read_text())["totals"]}
 
 

@@ -37,8 +37,8 @@ def test_the_first_call_reads_and_the_next_take_the_same_answer(fast):
     table = Table()
     watcher = watch.Watcher(table.read)
 
-    first = watcher.sessions("a")
-    second = watcher.sessions("a")
+    first = watcher.latest("a")
+    second = watcher.latest("a")
 
     assert first[1][0]["sid"].startswith("a-") and second[0] >= first[0]
     assert table.reads <= 2  # the caller's own read, and perhaps the reader's first
@@ -47,13 +47,13 @@ def test_the_first_call_reads_and_the_next_take_the_same_answer(fast):
 def test_the_reader_keeps_a_watched_site_current_and_wakes_waiters(fast):
     table = Table()
     watcher = watch.Watcher(table.read)
-    read_at, _ = watcher.sessions("a")
+    read_at, _ = watcher.latest("a")
 
     started = time.monotonic()
     watcher.wait("a", read_at, timeout=2)
 
     assert time.monotonic() - started < 1
-    newer, sessions = watcher.sessions("a")
+    newer, sessions = watcher.latest("a")
     assert newer > read_at and sessions[0]["last"] == newer
 
 
@@ -61,7 +61,7 @@ def test_a_site_nobody_asks_about_is_no_longer_read(fast, monkeypatch):
     monkeypatch.setattr(watch, "WATCH_S", 0.2)
     table = Table()
     watcher = watch.Watcher(table.read)
-    watcher.sessions("a")
+    watcher.latest("a")
     time.sleep(0.5)
     reads = table.reads
 
@@ -73,12 +73,12 @@ def test_a_site_nobody_asks_about_is_no_longer_read(fast, monkeypatch):
 def test_a_reader_that_fails_leaves_callers_to_read_themselves(fast):
     table = Table()
     watcher = watch.Watcher(table.read)
-    watcher.sessions("a")
+    watcher.latest("a")
     table.fail = True
     time.sleep(0.3)  # older than MAX_AGE_MS now: the reader's reads failed
 
     with pytest.raises(ConnectionError):
-        watcher.sessions("a")
+        watcher.latest("a")
     table.fail = False
-    read_at, _ = watcher.sessions("a")
+    read_at, _ = watcher.latest("a")
     assert time.time() * 1000 - read_at < 200

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from embedded.ops import alarms, capacity, faults, ttl
+from embedded.ops import alarms, capacity, faults, partitions, ttl
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, 30, tzinfo=dt.UTC)
 
@@ -71,9 +71,29 @@ def test_capacity_units_follow_dynamodbs_rounding():
         {"Put": {"TableName": "t", "Item": small}}, {"Put": {"TableName": "u", "Item": big}}]}, None, 0, {})
     scan = capacity.units("Scan", {"TableName": "t"}, None, 10_000, {})
 
-    assert put["t"]["write"] == 3  # 2.5 KB: three 1 KB units
-    assert transact["t"]["write"] == 2 and transact["u"]["write"] == 6  # transactions cost twice
-    assert scan["t"]["read"] == 1.5  # 10 KB eventually consistent: three 4 KB units at half price
+    assert put.tables["t"]["write"] == 3  # 2.5 KB: three 1 KB units
+    assert transact.tables["t"]["write"] == 2 and transact.tables["u"]["write"] == 6  # transactions cost twice
+    assert scan.tables["t"]["read"] == 1.5  # 10 KB eventually consistent: three 4 KB units at half price
+
+
+def test_a_partition_key_past_its_units_this_second_is_refused_and_reported(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(partitions.time, "time", lambda: clock[0])
+    found = partitions.Partitions()
+    hot, cold = ("t", "site#m#1"), ("t", "site#m#2")
+
+    found.add({hot: {"read": 0.0, "write": 999.0}}, [("t", "site#m#1", 40_000)])
+    assert found.refused([("t", "site#m#1", "write")]) is None
+    found.add({hot: {"read": 0.0, "write": 2.0}, cold: {"read": 5.0, "write": 1.0}}, [])
+
+    assert found.refused([("t", "site#m#2", "write"), ("t", "site#m#1", "write")]) == ("t", "site#m#1", "write")
+    assert found.refused([("t", "site#m#1", "read")]) is None  # reads have their own 3,000
+    clock[0] += 1
+    assert found.refused([("t", "site#m#1", "write")]) is None  # a new second
+    report = found.report()
+    assert report["hot"][0] == {"table": "t", "key": "site#m#1", "write_units_per_s": 1001.0,
+                                "read_units_per_s": 0.0, "largest_item_bytes": 40_000}
+    assert report["largest"] == {"t": {"bytes": 40_000, "key": "site#m#1"}}
 
 
 def test_faults_expire_and_clear():

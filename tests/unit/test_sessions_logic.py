@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ingest import sessions
+from sessionize import sessions
 
 from tests.ingest_support import MIN, T0, record
 
@@ -19,13 +19,13 @@ CASES = [
      [{"pageviews": 1, "bounce": True, "entry": "/", "exit": "/"}]),
     ("two page views are not", [("page_view", 0, "/"), ("page_view", 1, "/products")],
      [{"pageviews": 2, "bounce": False, "entry": "/", "exit": "/products"}]),
-    ("heartbeats keep a bounce a bounce, and add engaged time",
+    ("heartbeats keep a bounce a bounce, and the session going",
      [("page_view", 0, "/"), ("heartbeat", 1, "/"), ("heartbeat", 2, "/")],
-     [{"pageviews": 1, "bounce": True, "engaged_ms": 30000, "events": 3}]),
+     [{"pageviews": 1, "bounce": True, "last": T0 + 2 * MIN}]),
     ("a click is an interaction", [("page_view", 0, "/"), ("click", 1, "/")],
-     [{"bounce": False, "interactions": 1}]),
-    ("a conversion counts its goal and value", [("page_view", 0, "/"), ("conversion", 2, "/checkout")],
-     [{"goals": {"purchase": 1}, "value": 49.5, "bounce": False}]),
+     [{"bounce": False, "interacted": True}]),
+    ("a conversion converts the session", [("page_view", 0, "/"), ("conversion", 2, "/checkout")],
+     [{"converted": True, "bounce": False}]),
     ("a gap of 30 minutes keeps one session", [("page_view", 0, "/"), ("page_view", 30, "/b")],
      [{"pageviews": 2}]),
     ("a gap over 30 minutes starts another, even with the same client session id",
@@ -69,7 +69,13 @@ def test_source_and_device_come_from_the_entry():
 def test_session_id_changes_with_a_new_session_for_a_reused_client_id():
     a, b = run(build("page_view", 0, "/"), build("page_view", 45, "/"))
 
-    assert sessions.session_id("abc", a) != sessions.session_id("abc", b)
+    assert a.sid == b.sid and a.id != b.id
+
+
+def test_a_session_keeps_only_its_latest_minutes():
+    session, = run(*(build("heartbeat", m, "/") for m in range(0, 40, 1)))
+
+    assert session.minutes == list(range(T0 // MIN + 24, T0 // MIN + 40))
 
 
 SHAPES = st.lists(

@@ -7,7 +7,9 @@ from embedded.settings import TEMPLATE
 
 def expanded():
     sam = template.load(TEMPLATE)
-    sam["Resources"]["IngestFunction"]["Properties"]["CodeUri"] = "s3://bucket/key.zip"
+    for resource in sam["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = "s3://bucket/key.zip"
     return template.expand(sam, template.parameter_values(sam, {}), "us-east-1")
 
 
@@ -20,10 +22,22 @@ def test_the_sam_transform_gives_every_resource_type_the_embedded_target_provisi
 
     assert types <= set(PROVISIONERS)
     assert {"AWS::ApiGatewayV2::Api", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
-            "AWS::Lambda::Function"} <= types
+            "AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping"} <= types
     # AWS Backup and the web tier exist only where they are switched on (not on the emulator)
     assert aws_only == {"AWS::Backup::BackupVault", "AWS::Backup::BackupPlan", "AWS::Backup::BackupSelection",
                         "AWS::IAM::Role", "AWS::CloudFormation::Stack"}
+
+
+def test_the_stream_consumers_are_mapped_as_their_retries_need():
+    resources = expanded()["Resources"]
+    mappings = {k: r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::Lambda::EventSourceMapping"}
+
+    assert set(mappings) == {"SessionizeFunctionNewEvents", "CountersFunctionNewEvents",
+                             "CountersFunctionSessionChanges"}
+    # the sessionizer applies nothing twice whatever the retry; the counters' marker needs the same first record
+    assert mappings["SessionizeFunctionNewEvents"]["BisectBatchOnFunctionError"] is True
+    assert all(m["BisectBatchOnFunctionError"] is False for k, m in mappings.items() if k.startswith("Counters"))
+    assert all(m["MaximumRetryAttempts"] == -1 for m in mappings.values())
 
 
 def test_cors_origins_reach_the_api_as_a_list():

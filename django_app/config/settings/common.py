@@ -2,7 +2,6 @@
 
 import json
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,9 +9,6 @@ from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR.parent
-# The ingest package defines the key schemes the dashboard reads (active sessions,
-# per-minute stats); import it rather than repeat them.
-sys.path.append(str(PROJECT_DIR / "lambda_src"))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False

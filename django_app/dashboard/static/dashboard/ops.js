@@ -40,6 +40,8 @@
     texts('alarm_history', data.alarm_history, (c) => `${c.at} ${c.alarm}: ${c.from || ''} → ${c.to || ''} ${c.reason}`)
     texts('notifications', data.notifications, (n) => `${n.at} ${n.type} ${n.subject}`)
     texts('faults', data.faults, (f) => `#${f.id} ${f.target} ${JSON.stringify(f)}`)
+    texts('hot_keys', data.hot_keys, (k) =>
+      `${k.table} ${k.key}: ${k.write_units_per_s} WCU/s, ${k.read_units_per_s} RCU/s, ${k.largest_item_bytes} B`)
     $('updated').textContent = new Date().toLocaleTimeString()
   }
 

@@ -1,0 +1,21 @@
+"""Settings of the counters function, read once at cold start. Every variable it reads is named here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    events_table: str
+    sessions_table: str
+    stats_table: str
+    sites_table: str
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Config:
+    source: Mapping[str, str] = os.environ if env is None else env
+    return Config(events_table=source["EVENTS_TABLE"], sessions_table=source["SESSIONS_TABLE"],
+                  stats_table=source["STATS_TABLE"], sites_table=source["SITES_TABLE"])
