@@ -52,7 +52,7 @@ integration: $(STAMP) $(ASSETS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy embedded lambda_src/ingest simulator loadtests
+	$(VENV)/bin/mypy embedded layout lambda_src/ingest lambda_src/sessionize lambda_src/aggregate simulator loadtests
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -28,10 +28,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from layout import active, counters, recent
+from layout import active, recent
 
 from .dynamo import Dynamo
-from .pipeline import ACTIVE, BROWSER_UA, EVENTS, SESSIONS, STATS, Pipeline
+from .pipeline import ACTIVE, EVENTS, SESSIONS, STATS, Pipeline
 
 SCALES = [1_000, 10_000, 100_000]
 TICK_S = 0.25  # Lambda polls a stream shard four times a second

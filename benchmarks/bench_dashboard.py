@@ -20,11 +20,11 @@ from typing import Any
 import boto3
 import orjson
 import requests
-from layout import active, recent
 
 from embedded import deploy
 from embedded.settings import ROOT
 from embedded.supervisor import DEMO_FUNNEL, another_gateway, child_env
+from layout import active, recent
 
 from . import history_load, loadgen
 from .bench_ingest import UA

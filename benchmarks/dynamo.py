@@ -339,6 +339,9 @@ class Dynamo:
         partition, after = None, None
         for clause in KeyConditionExpression.split(" AND "):
             left, op, right = clause.split()
+            if next(iter(ExpressionAttributeValues[right].values())) == "":
+                raise _error("ValidationException", "The AttributeValue for a key attribute cannot contain an "
+                                                    "empty string value.")
             if op == "=" and self._name(left, names) == table.hash_key:
                 partition = next(iter(ExpressionAttributeValues[right].values()))
             elif op == ">":

@@ -16,6 +16,7 @@ from typing import Any
 from ingest import process
 from ingest.config import Config
 from ingest.store import DynamoStore
+
 from layout import counters
 
 from .bench_ingest import UA

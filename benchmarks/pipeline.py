@@ -15,9 +15,10 @@ from aggregate.config import Config as CountersConfig
 from ingest import process
 from ingest.config import Config as IngestConfig
 from ingest.store import DynamoStore
-from layout import sites
 from sessionize import batch as sessionizing
 from sessionize.config import Config as SessionizeConfig
+
+from layout import sites
 
 from .dynamo import Dynamo
 

@@ -13,14 +13,12 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 from botocore.exceptions import WaiterError
 
 from . import deploy, package, template
 from .aws import client, endpoint
-from .intrinsics import Scope, TemplateError, resolve
-from .resources import dynamodb_table
+from .intrinsics import TemplateError
 from .settings import Settings, artifact_bucket
 
 # What each target lacks: moto, LocalStack and the free LocalStack plans have no AWS Backup.
@@ -33,8 +31,6 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
                  overrides: dict[str, str] | None = None) -> dict[str, str]:
     sam = template.load(template_path)
     defaults = dict(TARGET_DEFAULTS[target])
-    if endpoint("dynamodb") != endpoint("cloudformation"):  # the function's tables are elsewhere
-        defaults["DynamoDBEndpointUrl"] = str(endpoint("dynamodb"))
     known = sam.get("Parameters", {})
     parameters = {**{k: v for k, v in defaults.items() if k in known}, **(overrides or {})}
     template.parameter_values(sam, parameters)  # unknown names and disallowed values fail here
@@ -53,10 +49,6 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     execute(stack_name, http_url(settings, deploy.upload(bucket, body)), parameters)
     outputs, resources = describe(stack_name)
     table_names = {k: v["PhysicalResourceId"] for k, v in resources.items() if v["Type"] == "AWS::DynamoDB::Table"}
-    if parameters.get("DynamoDBEndpointUrl"):
-        scope = deploy.make_scope(template.parameter_values(sam, parameters), sam.get("Conditions", {}),
-                                  settings.region, stack_name, account)
-        create_tables(sam, table_names, scope)
     deploy.seed(sam, table_names)
     urls = ingest_urls(outputs, target)
     deploy.save(settings, stack_name, {"outputs": outputs, "resources": resources, "deployed_at": time.time(),
@@ -132,13 +124,3 @@ def describe(stack_name: str) -> tuple[dict[str, str], dict[str, dict[str, str]]
             resources[r["LogicalResourceId"]] = {"Type": r["ResourceType"],
                                                  "PhysicalResourceId": r.get("PhysicalResourceId", "")}
     return outputs, resources
-
-
-def create_tables(sam: dict[str, Any], names: dict[str, str], scope: Scope) -> None:
-    """The template's tables, made where the functions find them (DynamoDB Local), with
-    the names CloudFormation gave them."""
-    for logical_id, resource in sam["Resources"].items():
-        if resource["Type"] == "AWS::DynamoDB::Table" and logical_id in names:
-            props = resolve({**resource["Properties"], "TableName": names[logical_id]}, scope)
-            props.pop("PointInTimeRecoverySpecification", None)  # DynamoDB Local has no backups
-            dynamodb_table(scope.pseudo["AWS::StackName"], logical_id, props)

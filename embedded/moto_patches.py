@@ -41,7 +41,6 @@ from moto.core.utils import utcnow
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict, bytesize
 from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
-from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
     DepthFirstTraverser,
@@ -50,6 +49,7 @@ from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
 )
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
 _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps

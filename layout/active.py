@@ -32,11 +32,12 @@ def read(ddb: Any, stats_table: str, active_table: str, feed: recent.Feed, now_m
         return {"count": len(listed), "visitors": len({s["visitor"] for s in listed}),
                 "pages": dict(Counter(s["page"] for s in listed)),
                 "sources": dict(Counter(s["src"] for s in listed)), "sessions": listed}
-    totals: Counter[str] = Counter()
+    summed: Counter[str] = Counter()
     for item in counters.read(ddb, stats_table, feed.site_id, live_suffixes(now_ms)).values():
-        totals.update(item)
-    return {"count": max(int(totals["la"]), len(listed)),
-            "visitors": max(int(totals["lv"]), len({s["visitor"] for s in listed})),
+        summed.update(item)
+    totals: dict[str, float] = dict(summed)
+    return {"count": max(int(totals.get("la", 0)), len(listed)),
+            "visitors": max(int(totals.get("lv", 0)), len({s["visitor"] for s in listed})),
             "pages": {k: int(v) for k, v in counters.names(totals, "p").items() if v > 0},
             "sources": {k: int(v) for k, v in counters.names(totals, "s").items() if v > 0},
             "sessions": listed}

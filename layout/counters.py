@@ -19,6 +19,7 @@ grow past LARGEST bytes, whatever clients send.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .ddb import batch_get
@@ -97,7 +98,7 @@ def read(ddb: Any, table: str, site_id: str, suffixes: list[str]) -> dict[str, d
     return out
 
 
-def names(counters: dict[str, float], prefix: str) -> dict[str, float]:
+def names(counters: Mapping[str, float], prefix: str) -> dict[str, float]:
     """A dimension's names and counts, from an item's counters."""
     start = len(prefix) + 1
     return {k[start:]: v for k, v in counters.items() if k.startswith(f"{prefix}#")}

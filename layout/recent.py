@@ -99,7 +99,7 @@ class Feed:
             recent_keys = keys if everything else keys[-2 * SLOTS:]
             self.checked_ms = now_ms if everything else self.checked_ms
             for key in recent_keys:
-                for item in _pages(ddb, table, key, self.after.get(key, ""), newest_first=False):
+                for item in _pages(ddb, table, key, self.after.get(key), newest_first=False):
                     self._take(item, key, since)
         self.after = {k: v for k, v in self.after.items() if k in keys}
         self.rows = {sid: r for sid, r in self.rows.items() if r["last"] // 60_000 >= since}

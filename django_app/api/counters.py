@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 import stack
+
 from layout import counters
 
 KEEP_S = 600

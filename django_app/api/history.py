@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 import stack
+
 from layout import counters as layout_counters
 from layout import uniques
 

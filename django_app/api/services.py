@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import stack
+
 from layout import active as active_now
 from layout import counters
 from layout.recent import Feed

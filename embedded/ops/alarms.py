@@ -43,17 +43,20 @@ def _recent(backend: Any, since: dt.datetime) -> list[Any]:
 
 
 def _statistic(points: list[Any], statistic: str) -> float:
+    """A statistic over moto's data: single values, and statistic sets (sum, sample_count,
+    min, max), as PutMetricData's Values and StatisticValues leave them."""
     values = [p.value for p in points if hasattr(p, "value")]
-    sums = sum(values) + sum(getattr(p, "sum_stat", 0) for p in points if not hasattr(p, "value"))
-    count = len(values) + sum(getattr(p, "sample_count", 0) for p in points if not hasattr(p, "value"))
+    sets = [p for p in points if not hasattr(p, "value")]
+    sums = sum(values) + sum(float(p.sum) for p in sets)
+    count = len(values) + sum(float(p.sample_count) for p in sets)
     if statistic == "Sum":
         return float(sums)
     if statistic == "SampleCount":
         return float(count)
     if statistic == "Average":
         return float(sums / count) if count else 0.0
-    lows = values + [p.min_stat for p in points if hasattr(p, "min_stat")]
-    highs = values + [p.max_stat for p in points if hasattr(p, "max_stat")]
+    lows = values + [float(p.min) for p in sets]
+    highs = values + [float(p.max) for p in sets]
     return float(min(lows)) if statistic == "Minimum" else float(max(highs))
 
 

@@ -52,7 +52,8 @@ def _call_action(self: DynamoHandler) -> Any:
     hot = partitions.refused(capacity.touched(operation, params, backend))
     if hot is not None:
         table, _, direction = hot
-        metrics.add(account, region, "AWS/DynamoDB", "ThrottledRequests", {"TableName": table, "Operation": operation}, 1)
+        metrics.add(account, region, "AWS/DynamoDB", "ThrottledRequests",
+                    {"TableName": table, "Operation": operation}, 1)
         metrics.add(account, region, "AWS/DynamoDB", f"{direction.title()}ThrottleEvents", {"TableName": table}, 1)
         reason = f"Table{direction.title()}KeyRangeThroughputExceeded"
         return _refuse("ThrottlingException", 400, f"Throughput exceeds the current capacity of one partition key "

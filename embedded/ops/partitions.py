@@ -32,12 +32,14 @@ class Partitions:
         self._seconds: deque[tuple[int, list[tuple[Key, dict[str, float]]]]] = deque(maxlen=KEEP_S)
         self.largest: dict[str, tuple[int, str]] = {}  # table -> (bytes, partition key)
 
+    def _top(self) -> list[tuple[Key, dict[str, float]]]:
+        return sorted(self._used.items(), key=lambda kv: -(kv[1]["write"] + kv[1]["read"] / 3))[:TOP]
+
     def _roll(self) -> None:
         now = int(time.time())
         if now != self._second:
             if self._used:
-                top = sorted(self._used.items(), key=lambda kv: -(kv[1]["write"] + kv[1]["read"] / 3))[:TOP]
-                self._seconds.append((self._second, top))
+                self._seconds.append((self._second, self._top()))
             self._second, self._used = now, defaultdict(lambda: {"read": 0.0, "write": 0.0, "size": 0.0})
 
     def refused(self, touched: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
@@ -68,7 +70,7 @@ class Partitions:
         """The hottest keys of the last minute (their busiest second), and each table's largest item."""
         with self._lock:
             self._roll()
-            seconds = list(self._seconds)
+            seconds = list(self._seconds) + [(self._second, [(k, dict(u)) for k, u in self._top()])]
         peak: dict[Key, dict[str, float]] = {}
         for _, top in seconds:
             for key, used in top:

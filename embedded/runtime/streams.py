@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from ..aws import client
 from . import injected, invocations
 from .pool import Function, Outcome
@@ -108,10 +110,10 @@ def _plain(value: Any) -> Any:
 
 class ShardPoller:
     def __init__(self, mapping: Mapping, shard: str, function: Function, telemetry: Any,
-                 checkpoints: Checkpoints, faults: injected.Injected | None = None) -> None:
+                 checkpoints: Checkpoints, faults: injected.Injected | None = None, streams: Any = None) -> None:
         self.mapping, self.shard, self.function = mapping, shard, function
         self.telemetry, self.checkpoints, self.faults = telemetry, checkpoints, faults
-        self.streams = client("dynamodbstreams")
+        self.streams = streams or client("dynamodbstreams")
         self.pending: list[dict[str, Any]] = []
 
     def _iterator(self) -> str:
@@ -129,8 +131,18 @@ class ShardPoller:
         return answer["NextShardIterator"], records
 
     async def run(self) -> None:
+        """Poll until cancelled. When the stream cannot be read (an outage of the emulator, say),
+        wait and start again from the checkpoint, as Lambda's poller does."""
+        while True:
+            try:
+                await self._poll()
+            except (BotoCoreError, ClientError, OSError) as error:
+                self._log(f"reading the stream failed ({type(error).__name__}: {error}); retrying")
+                await asyncio.sleep(1.0)
+
+    async def _poll(self) -> None:
         iterator = await asyncio.to_thread(self._iterator)
-        first_at = 0.0
+        self.pending, first_at = [], 0.0
         while True:
             if len(self.pending) < self.mapping.batch_size:
                 want = min(1000, self.mapping.batch_size - len(self.pending))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
+
 from layout import counters, events, sites, visitors
 from layout.ddb import batch_get
 from layout.values import numbers, to_av
@@ -27,6 +29,7 @@ from .config import Config
 ACTIONS = 100  # TransactWriteItems' limit
 MARKER_KEEP_S = 2 * 86400
 _REPLANS = 10
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,15 +52,18 @@ def count(records: list[dict[str, Any]], config: Config, site_cache: sites.Cache
     out: dict[str, deltas.Deltas] = defaultdict(deltas.new_deltas)
     for record in records:
         table, image = _table(record), record["dynamodb"]
-        if table == config.events_table and record["eventName"] == "INSERT":
-            rec = events.from_item(image["NewImage"])
-            deltas.event(rec, out[rec["site_id"]])
-        elif table == config.sessions_table and record["eventName"] in ("INSERT", "MODIFY"):
-            site_id = image["Keys"]["pk"]["S"].split("#", 1)[0]
-            old = visitors.from_item(image.get("OldImage"))[0]
-            new = visitors.from_item(image["NewImage"])[0]
-            site_funnels = site_cache.get({site_id}).get(site_id, {}).get("funnels", [])
-            deltas.visitor(old, new, site_funnels, out[site_id])
+        try:
+            if table == config.events_table and record["eventName"] == "INSERT":
+                rec = events.from_item(image["NewImage"])
+                deltas.event(rec, out[rec["site_id"]])
+            elif table == config.sessions_table and record["eventName"] in ("INSERT", "MODIFY"):
+                site_id = image["Keys"]["pk"]["S"].split("#", 1)[0]
+                old = visitors.from_item(image.get("OldImage"))[0]
+                new = visitors.from_item(image["NewImage"])[0]
+                site_funnels = site_cache.get({site_id}).get(site_id, {}).get("funnels", [])
+                deltas.visitor(old, new, site_funnels, out[site_id])
+        except (KeyError, TypeError, ValueError) as error:  # an item our functions did not write
+            log.warning("skipped a record that is not ours: %r (%s)", image.get("Keys"), error)
     return {site: tidy for site, d in out.items() if (tidy := deltas.tidy(d))}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 from botocore.config import Config as BotoConfig
+
 from layout import sites
 
 from . import batch, config

@@ -63,7 +63,7 @@ def host(url: str) -> str:
 
 
 # Long free text is cut to these lengths rather than refused (the tracker sends it whole).
-LIMITS = {"url": 2048, "referrer": 2048, "title": 512}
+LIMITS = {"url": 2048, "referrer": 2048, "title": 512, "path": 2048, "referrer_host": 255}
 TARGET_LIMITS = {"text": 200, "href": 2048}
 
 
@@ -98,8 +98,3 @@ def record(event: dict[str, Any], ua: Agent, received_at: int, max_skew_ms: int)
         out["props"] = event["props"]
     out.update(browser=ua.browser, os=ua.os, device=ua.device, bot=ua.bot)
     return out
-
-
-def source(rec: dict[str, Any]) -> str:
-    """Where a session came from: its UTM source, else the referring site, else direct."""
-    return rec.get("utm_source") or rec.get("referrer_host") or "direct"

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+
 from layout import events as event_items
 from layout import sites
 

@@ -8,6 +8,7 @@ last event it applied, so a redelivered batch, or a half of one, applies nothing
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .config import Config
 from .fold import fold
 
 _ATTEMPTS = 8
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,9 +32,17 @@ class Outcome:
 
 
 def new_events(records: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    """(sequence number, stored record) of each INSERT; a MODIFY is a resend, a REMOVE an expiry."""
-    return [(int(r["dynamodb"]["SequenceNumber"]), events.from_item(r["dynamodb"]["NewImage"]))
-            for r in records if r["eventName"] == "INSERT"]
+    """(sequence number, stored record) of each INSERT; a MODIFY is a resend, a REMOVE an
+    expiry. An item the ingest did not write is skipped (and logged), never retried forever."""
+    out = []
+    for r in records:
+        if r["eventName"] != "INSERT":
+            continue
+        try:
+            out.append((int(r["dynamodb"]["SequenceNumber"]), events.from_item(r["dynamodb"]["NewImage"])))
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("skipped an Events item that is not an event: %r (%s)", r["dynamodb"].get("Keys"), error)
+    return out
 
 
 def process(records: list[dict[str, Any]], ddb: Any, config: Config, site_cache: sites.Cache) -> Outcome:
@@ -50,8 +60,8 @@ def process(records: list[dict[str, Any]], ddb: Any, config: Config, site_cache:
     summaries: dict[str, list[list[Any]]] = defaultdict(list)
     newest: dict[str, int] = {}
     for pk, pairs in by_visitor.items():
-        state, seq, version = visitors.from_item(stored.get(pk))
-        fresh = [rec for s, rec in pairs if s > int(seq)]
+        state, applied, version = visitors.from_item(stored.get(pk))
+        fresh = [rec for s, rec in pairs if s > int(applied)]
         if not fresh:
             continue
         outcome.applied += len(fresh)

@@ -54,7 +54,7 @@ def fold(state: dict[str, Any], visitor_id: str, records: list[dict[str, Any]], 
     times = [r["ts"] for r in records if not r["bot"]]
     if times:
         u = uniques.seen(u, times)
-    new = {"s": [s.to_dict() for s in sorted(kept, key=lambda s: (s.sid, s.start))],
+    new: dict[str, Any] = {"s": [s.to_dict() for s in sorted(kept, key=lambda s: (s.sid, s.start))],
            "u": {**u, "edge": edge}, "ended": ended}
     old_material = _material(state["s"], uniques.settle(state["u"], edge))
     changed = bool(ended) or _material(new["s"], new["u"]) != old_material

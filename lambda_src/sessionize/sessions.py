@@ -16,6 +16,7 @@ from layout.visitors import MINUTES_KEPT, Session
 
 Marker = Callable[[dict[str, Any]], list[str]]  # an event's funnel marks
 INTERACTIONS = ("click", "conversion", "custom")
+PATH_KEPT, SOURCE_KEPT = 200, 100  # entry and exit pages, and sources, as long as the counters name them
 _NO_VIEW = 1 << 62
 
 
@@ -29,14 +30,14 @@ def source(rec: dict[str, Any]) -> str:
 
 
 def _new(rec: dict[str, Any], marker: Marker | None) -> Session:
-    ts, path, kind = rec["ts"], rec["path"], rec["type"]
+    ts, path, kind = rec["ts"], rec["path"][:PATH_KEPT], rec["type"]
     is_view = kind == "page_view"
     return Session(
         sid=rec["session_id"], start=ts, last=ts,
         # a session without a page view enters and leaves on its first event's page
         entry=path, entry_ts=ts if is_view else _NO_VIEW,
         exit=path, exit_ts=ts if is_view else -_NO_VIEW,
-        src=source(rec), device=rec["device"], browser=rec["browser"], os=rec["os"], bot=rec["bot"],
+        src=source(rec)[:SOURCE_KEPT], device=rec["device"], browser=rec["browser"], os=rec["os"], bot=rec["bot"],
         utm={k: rec[k] for k in ("utm_source", "utm_medium", "utm_campaign") if k in rec},
         pageviews=int(is_view), interacted=kind in INTERACTIONS, converted=kind == "conversion",
         minutes=[minute(ts)], marks=[[ts, m] for m in (marker(rec) if marker else [])],

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 import fastjsonschema
 import pytest
-from layout import events as event_items
 
 from embedded.settings import ROOT
+from layout import events as event_items
+from layout.ddb import query
 
 pytestmark = pytest.mark.integration
 
@@ -69,9 +70,8 @@ def stored_for(stack, visitor_id, expected, timeout=30.0):
     ddb = stack.client("dynamodb")
     deadline = time.monotonic() + timeout
     while True:
-        items = ddb.scan(TableName=stack.outputs["EventsTableName"],
-                         FilterExpression="visitor_id = :v",
-                         ExpressionAttributeValues={":v": {"S": visitor_id}})["Items"]
+        items = list(query(ddb, TableName=stack.outputs["EventsTableName"], KeyConditionExpression="pk = :v",
+                           ExpressionAttributeValues={":v": {"S": event_items.visitor_key("demo", visitor_id)}}))
         if len(items) >= expected or time.monotonic() > deadline:
             return [event_items.from_item(i) for i in items]
         time.sleep(0.5)

@@ -1,5 +1,6 @@
-"""The real template on LocalStack, its tables on DynamoDB Local, events through the real
-API Gateway and Lambda, read back through the dashboard API: testcontainers.
+"""The real template on LocalStack, events through the real API Gateway and Lambda and the
+stream consumers (LocalStack polls the tables' streams as Lambda does), read back through
+the dashboard API: testcontainers.
 
 It needs a Docker engine and a LocalStack auth token whose plan has API Gateway v2 (since
 March 2026 every LocalStack image needs a token). Without them it skips and says why;
@@ -25,8 +26,7 @@ from embedded.ports import free_port
 from embedded.settings import ROOT
 from tests.ingest_support import BROWSER_UA, event
 
-LOCALSTACK_IMAGE = "localstack/localstack:2026.03.0"  # the same pins as docker-compose.yml
-DYNAMODB_LOCAL_IMAGE = "amazon/dynamodb-local:3.0.0"
+LOCALSTACK_IMAGE = "localstack/localstack:2026.03.0"  # the same pin as docker-compose.yml
 
 
 def unavailable() -> str | None:
@@ -49,27 +49,16 @@ def containers() -> Iterator[dict[str, str]]:
     if reason:
         pytest.skip(reason)
     from testcontainers.community.localstack import LocalStackContainer
-    from testcontainers.core.container import DockerContainer
-    from testcontainers.core.network import Network
-    from testcontainers.core.waiting_utils import wait_for_logs
 
-    with Network() as network:
-        dynamodb = (DockerContainer(DYNAMODB_LOCAL_IMAGE).with_command("-jar DynamoDBLocal.jar -sharedDb -inMemory")
-                    .with_exposed_ports(8000).with_network(network).with_network_aliases("dynamodb-local"))
-        localstack = (LocalStackContainer(LOCALSTACK_IMAGE, region_name="us-east-1")
-                      .with_env("LOCALSTACK_AUTH_TOKEN", os.environ["LOCALSTACK_AUTH_TOKEN"])
-                      .with_env("LAMBDA_DOCKER_NETWORK", network.name)
-                      .with_volume_mapping("/var/run/docker.sock", "/var/run/docker.sock", "rw")
-                      .with_network(network))
-        with dynamodb, localstack:
-            wait_for_logs(dynamodb, "Initializing DynamoDB Local", timeout=60)
-            host = dynamodb.get_container_host_ip()
-            yield {"localstack": localstack.get_url(),
-                   "dynamodb": f"http://{host}:{dynamodb.get_exposed_port(8000)}"}
+    localstack = (LocalStackContainer(LOCALSTACK_IMAGE, region_name="us-east-1")
+                  .with_env("LOCALSTACK_AUTH_TOKEN", os.environ["LOCALSTACK_AUTH_TOKEN"])
+                  .with_volume_mapping("/var/run/docker.sock", "/var/run/docker.sock", "rw"))
+    with localstack:
+        yield {"localstack": localstack.get_url()}
 
 
 def env(urls: dict[str, str], state: Path) -> dict[str, str]:
-    return {**os.environ, "AWS_ENDPOINT_URL": urls["localstack"], "AWS_ENDPOINT_URL_DYNAMODB": urls["dynamodb"],
+    return {**os.environ, "AWS_ENDPOINT_URL": urls["localstack"],
             "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
             "LIVEINSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1"}
 
@@ -83,9 +72,7 @@ def liveinsight(environment: dict[str, str], *args: str) -> str:
 
 def test_events_reach_the_dashboard_through_localstack(containers: dict[str, str], tmp_path: Path) -> None:
     environment = env(containers, tmp_path)
-    # the function reaches DynamoDB Local by its name on the containers' network
-    outputs = json.loads(liveinsight(environment, "deploy", "--target", "localstack",
-                                     "--parameter", "DynamoDBEndpointUrl=http://dynamodb-local:8000"))
+    outputs = json.loads(liveinsight(environment, "deploy", "--target", "localstack"))
     assert {"ApiEndpoint", "EventsTableName", "OperationsDashboardName"} <= set(outputs)
     demo = json.loads(liveinsight(environment, "demo-user"))
     ingest = liveinsight(environment, "ingest-url").strip()

@@ -5,8 +5,8 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from layout import events as event_items
 
+from layout import events as event_items
 from tests.ingest_support import event
 
 from .conftest import FakeContext, canned

@@ -5,9 +5,9 @@ import json
 import fastjsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from layout import events as event_items
 
 from embedded.settings import ROOT
+from layout import events as event_items
 from tests.ingest_support import event
 
 from .conftest import FakeContext, canned

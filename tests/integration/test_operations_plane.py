@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 import requests
-from layout import recent
 
 from embedded.settings import ROOT
 from embedded.supervisor import child_env
+from layout import recent
 from tests.ingest_support import event
-from tests.stack_support import eventually, events_counted
+from tests.stack_support import events_counted, eventually
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,7 @@ def wait_for(check, seconds, what):
 def test_a_burst_of_ingest_errors_fires_the_alarm_notifies_and_recovers(stack):
     period = int(stack.parameters["AlarmPeriodSeconds"])
     wait_for(lambda: alarm_state(stack, "processing-errors") == "OK", 4 * period + 15, "a quiet start")
-    fault = control(stack, "faults", "POST", {"target": "dynamodb", "table": stack.outputs["SessionsTableName"],
+    fault = control(stack, "faults", "POST", {"target": "dynamodb", "table": stack.outputs["EventsTableName"],
                                               "error": 1.0, "seconds": 4})
     burst = time.monotonic()
     statuses = set()

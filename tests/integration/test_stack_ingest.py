@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 import requests
+
 from layout import active, recent
 from layout import events as event_items
-
 from tests.ingest_support import event
 from tests.stack_support import eventually, today
 

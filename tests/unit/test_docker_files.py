@@ -20,13 +20,12 @@ def test_every_service_belongs_to_a_profile_and_pulled_images_are_pinned():
         if "build" not in service:
             assert re.fullmatch(r"[\w./-]+:\d[\w.-]*", image), f"{name}: {image} is not pinned to a version"
     assert SERVICES["localstack"]["image"] == test_localstack.LOCALSTACK_IMAGE
-    assert SERVICES["dynamodb-local"]["image"] == test_localstack.DYNAMODB_LOCAL_IMAGE
 
 
 def test_profiles_hold_what_each_audience_runs():
     members = {p: {n for n, s in SERVICES.items() if p in s["profiles"]} for p in ("demo", "loadtest", "moto")}
-    assert members["demo"] == {"localstack", "dynamodb-local", "init", "app", "simulator"}
-    assert members["loadtest"] == {"localstack", "dynamodb-local", "init", "app", "locust-master", "locust-worker"}
+    assert members["demo"] == {"localstack", "init", "app", "simulator"}
+    assert members["loadtest"] == {"localstack", "init", "app", "locust-master", "locust-worker"}
     assert members["moto"] == {"embedded"}
 
 

@@ -117,3 +117,13 @@ def test_provisioned_capacity_allows_its_burst_then_refuses_until_it_refills(mon
     assert buckets.empty("t", "write", 5)
     clock[0] += 1
     assert not buckets.empty("t", "write", 5)  # a second later, 5 units are back
+
+
+def test_alarm_statistics_read_statistic_sets_as_well_as_values():
+    from types import SimpleNamespace
+
+    points = [SimpleNamespace(value=5.0), SimpleNamespace(sum=30.0, sample_count=3, min=2.0, max=20.0)]
+
+    assert alarms._statistic(points, "Sum") == 35 and alarms._statistic(points, "SampleCount") == 4
+    assert alarms._statistic(points, "Maximum") == 20 and alarms._statistic(points, "Minimum") == 2
+    assert alarms._statistic(points, "Average") == 35 / 4

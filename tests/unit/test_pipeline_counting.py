@@ -5,9 +5,9 @@ import json
 import pytest
 from ingest import process
 from ingest.errors import BodyTooLarge, Forbidden, InvalidBody
-from layout import active, counters, events, recent
 
 from benchmarks.pipeline import EVENTS, STATS, Pipeline
+from layout import active, counters, events, recent
 from tests.ingest_support import BROWSER_UA, MIN, T0, event
 
 BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"

@@ -5,9 +5,9 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from layout import counters, uniques
 
 from benchmarks.pipeline import STATS, Pipeline
+from layout import counters, uniques
 from tests.ingest_support import MIN, T0, event
 
 DAY = 86_400_000
@@ -31,7 +31,7 @@ def day(pipeline, number=DAY0, dim=""):
 
 def days(pipeline):
     found = {}
-    for pk, part in pipeline.ddb.tables[STATS].items.items():
+    for pk in pipeline.ddb.tables[STATS].items:
         parts = pk.split("#")
         if len(parts) == 3 and parts[1] == "d":
             found[int(parts[2])] = pipeline.counters("demo", f"d#{parts[2]}")

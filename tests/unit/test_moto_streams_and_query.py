@@ -1,0 +1,90 @@
+"""moto as the emulator patches it (embedded/moto_patches.py): a Query reads one partition and
+answers as moto does; a stream keeps its newest records only, numbers them on, and hands
+nothing to Lambda itself."""
+
+import urllib.request
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from embedded import moto_patches
+from embedded.ports import free_port
+
+
+@pytest.fixture
+def ddb(monkeypatch):
+    port = free_port()
+    for name, value in (("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ACCESS_KEY_ID", "testing"),
+                        ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")):
+        monkeypatch.setenv(name, value)
+    moto_patches.apply()
+    server = ThreadedMotoServer(port=port, verbose=False)
+    server.start()
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", method="POST"))
+    try:
+        client = boto3.client("dynamodb")
+        client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                  {"AttributeName": "sk", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+        yield client
+    finally:
+        server.stop()
+
+
+def put(ddb, pk, sk):
+    ddb.put_item(TableName="t", Item={"pk": {"S": pk}, "sk": {"S": sk}, "v": {"N": "1"}})
+
+
+def test_a_query_answers_its_partition_only_in_order_and_by_pages(ddb):
+    for p in range(20):
+        for s in range(5):
+            put(ddb, f"p{p}", f"s{s}")
+
+    first = ddb.query(TableName="t", KeyConditionExpression="pk = :p AND sk > :s", Limit=2, ScanIndexForward=False,
+                      ExpressionAttributeValues={":p": {"S": "p7"}, ":s": {"S": "s0"}})
+    rest = ddb.query(TableName="t", KeyConditionExpression="pk = :p AND sk > :s", ScanIndexForward=False,
+                     ExclusiveStartKey=first["LastEvaluatedKey"],
+                     ExpressionAttributeValues={":p": {"S": "p7"}, ":s": {"S": "s0"}})
+    missing = ddb.query(TableName="t", KeyConditionExpression="pk = :p",
+                        ExpressionAttributeValues={":p": {"S": "nowhere"}})
+
+    assert [i["sk"]["S"] for i in first["Items"] + rest["Items"]] == ["s4", "s3", "s2", "s1"]
+    assert all(i["pk"]["S"] == "p7" for i in first["Items"] + rest["Items"])
+    assert missing["Items"] == [] and missing["Count"] == 0
+
+
+def test_a_stream_keeps_its_newest_records_and_numbers_on(ddb, monkeypatch):
+    monkeypatch.setattr(moto_patches, "STREAM_KEEP", 5)
+    streams = boto3.client("dynamodbstreams")
+    arn = ddb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    for s in range(12):
+        put(ddb, "p", f"s{s:02d}")
+
+    oldest = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=oldest["ShardIterator"])["Records"]
+
+    assert [r["dynamodb"]["NewImage"]["sk"]["S"] for r in records] == [f"s{s:02d}" for s in range(7, 12)]
+    numbers = [int(r["dynamodb"]["SequenceNumber"]) for r in records]
+    assert numbers == list(range(numbers[0], numbers[0] + 5))
+    after = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                                       SequenceNumber=str(numbers[2]))
+    assert [r["dynamodb"]["SequenceNumber"] for r in streams.get_records(
+        ShardIterator=after["ShardIterator"])["Records"]] == [str(n) for n in numbers[3:]]
+
+
+def test_iterators_are_forgotten_past_a_bound(ddb, monkeypatch):
+    monkeypatch.setattr(moto_patches, "ITERATORS_KEPT", 3)
+    streams = boto3.client("dynamodbstreams")
+    arn = ddb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+    for _ in range(10):
+        iterator = streams.get_records(ShardIterator=iterator)["NextShardIterator"]
+
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+    assert 0 < len(dynamodbstreams_backends["123456789012"]["us-east-1"].shard_iterators) <= 3
