@@ -2,14 +2,15 @@
 or a goal. A session reaches step k when it reached step k-1 and later viewed the
 step's page or converted on its goal.
 
-Sessions keep the events that match some step as marks, [ts, "p:<step page>" or
-"g:<goal>"]: the step's own pattern, never the path sent, so a mark is as short as the
-site's own definitions. Progress is recomputed from the set of marks after every merge,
-so it does not depend on the order events arrive in.
+Sessions keep the events that match some step as marks, [ts, code]: the code names the
+step's own pattern (a short hash of "p:<page>" or "g:<goal>"), never the path sent, so a
+mark is a few bytes whatever the pattern. Progress is recomputed from the set of marks
+after every merge, so it does not depend on the order events arrive in.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 MAX_MARKS = 40  # the earliest marks of a session are kept; a funnel has at most 8 steps
@@ -25,11 +26,9 @@ def marks(kind: str, path: str, goal: str | None, funnels: list[dict[str, Any]])
     found: set[str] = set()
     for funnel in funnels:
         for step in funnel["steps"]:
-            if "goal" in step:
-                if kind == "conversion" and goal == step["goal"]:
-                    found.add(f"g:{step['goal']}")
-            elif kind == "page_view" and _matches(step, path):
-                found.add(f"p:{step['page']}")
+            if ("goal" in step and kind == "conversion" and goal == step["goal"]) or \
+                    ("page" in step and kind == "page_view" and _matches(step, path)):
+                found.add(_code(step))
     return sorted(found)
 
 
@@ -39,7 +38,8 @@ def merge_marks(a: list[list[Any]], b: list[list[Any]]) -> list[list[Any]]:
 
 
 def _code(step: dict[str, str]) -> str:
-    return f"g:{step['goal']}" if "goal" in step else f"p:{step['page']}"
+    pattern = f"g:{step['goal']}" if "goal" in step else f"p:{step['page']}"
+    return format(zlib.crc32(pattern.encode()), "08x")
 
 
 def reached(session_marks: list[list[Any]], steps: list[dict[str, str]]) -> int:

@@ -34,7 +34,7 @@ def live(request: HttpRequest, site_id: str) -> HttpResponse:
 
 TITLES = {"pages": "Pages", "entry_pages": "Entry pages", "exit_pages": "Exit pages", "referrers": "Referrers",
           "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
-          "browsers": "Browsers", "os": "Operating systems", "devices": "Devices"}
+          "browsers": "Browsers", "os": "Operating systems", "devices": "Devices", "goals": "Goals"}
 
 
 @login_required

@@ -35,8 +35,8 @@ def agent(user_agent: str) -> Agent:
     if not user_agent:
         return Agent("Unknown", "Unknown", "unknown", True)
     result = parse_ua(user_agent)
-    browser = result.user_agent.family if result.user_agent else "Other"
-    os_name = result.os.family if result.os else "Other"
+    browser = result.user_agent.family[:64] if result.user_agent else "Other"
+    os_name = result.os.family[:64] if result.os else "Other"
     family = result.device.family if result.device else ""
     bot = family == "Spider" or bool(_BOT.search(user_agent))
     if bot:

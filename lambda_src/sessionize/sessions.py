@@ -38,7 +38,7 @@ def _new(rec: dict[str, Any], marker: Marker | None) -> Session:
         entry=path, entry_ts=ts if is_view else _NO_VIEW,
         exit=path, exit_ts=ts if is_view else -_NO_VIEW,
         src=source(rec)[:SOURCE_KEPT], device=rec["device"], browser=rec["browser"], os=rec["os"], bot=rec["bot"],
-        utm={k: rec[k] for k in ("utm_source", "utm_medium", "utm_campaign") if k in rec},
+        utm={k: rec[k][:SOURCE_KEPT] for k in ("utm_source", "utm_medium", "utm_campaign") if k in rec},
         pageviews=int(is_view), interacted=kind in INTERACTIONS, converted=kind == "conversion",
         minutes=[minute(ts)], marks=[[ts, m] for m in (marker(rec) if marker else [])],
     )

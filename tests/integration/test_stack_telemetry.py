@@ -7,17 +7,9 @@ import pytest
 import requests
 
 from tests.ingest_support import event
+from tests.stack_support import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def eventually(check, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.25)
 
 
 def log_messages(stack, group):

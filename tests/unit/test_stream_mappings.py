@@ -3,6 +3,7 @@ stream and a function that stand in for moto and a worker: batching, retries, bi
 reported item failures, and checkpoints that survive a failed batch and a restart."""
 
 import asyncio
+import threading
 import time
 from types import SimpleNamespace
 
@@ -66,11 +67,16 @@ def mapping(**changes):
 
 
 def run_for(seconds, poller):
+    """Run the poller for a while on an event loop of its own (in a thread: the browser
+    tier's Playwright may hold this thread's loop)."""
     async def main():
         task = asyncio.create_task(poller.run())
         await asyncio.sleep(seconds)
         task.cancel()
-    asyncio.run(main())
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),))
+    thread.start()
+    thread.join()
 
 
 def poller(tmp_path, stream, function, **changes):
