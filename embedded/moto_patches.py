@@ -13,10 +13,12 @@ expression looking for an XML request id over every JSON answer; and a Query rea
 every item of the table to find one partition's. All are emulator costs that DynamoDB
 does not have.
 
-Its streams also differ from DynamoDB's in what they keep and do: moto keeps every
-record and every shard iterator forever, and hands each new record to the table's
-event source mappings itself, through its Docker-based Lambda. Here a stream keeps its
-newest STREAM_KEEP records (24 hours at most, as DynamoDB), a backend its newest
+Its streams also cost and differ: moto sizes each record by dumping it to JSON, answers
+GetRecords through botocore's shapes attribute by attribute, keeps every record and every
+shard iterator forever, and hands each new record to the table's event source mappings
+itself, through its Docker-based Lambda. Here a record is sized from its items, GetRecords
+answers its JSON as it is (times as epoch seconds, as DynamoDB Streams does),  a stream
+keeps its newest STREAM_KEEP records (24 hours at most, as DynamoDB), a backend its newest
 ITERATORS_KEPT iterators, and event source mappings are polled by the embedded Lambda
 runtime (embedded/runtime/streams.py), as Lambda polls them. These patches keep moto's
 behaviour (conditions, rollback, the 400 KB item limit) and only change what
@@ -27,8 +29,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import functools
 import pickle
+import uuid
 from typing import Any
 
 import moto.backends
@@ -50,6 +54,7 @@ from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
@@ -248,13 +253,32 @@ def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     return _original_query(_OnePartition(self, hash_key), hash_key, *args, **kwargs)  # type: ignore[arg-type]
 
 
+class _Record(StreamRecord):
+    """moto's stream record, sized from its items rather than by dumping it to JSON."""
+
+    def __init__(self, table: Table, view: str, kind: str, old: Item | None, new: Item | None, seq: int) -> None:
+        either = old if old is not None else new
+        keys = {table.hash_key_attr: either.hash_key.to_json()}  # type: ignore[union-attr]
+        if table.range_key_attr is not None:
+            keys[table.range_key_attr] = either.range_key.to_json()  # type: ignore[union-attr]
+        image: dict[str, Any] = {"StreamViewType": view, "ApproximateCreationDateTime": utcnow(),
+                                 "SequenceNumber": str(seq), "Keys": keys,
+                                 "SizeBytes": (old.size() if old else 0) + (new.size() if new else 0)}
+        if new is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
+            image["NewImage"] = new.to_json()["Attributes"]
+        if old is not None and view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+            image["OldImage"] = old.to_json()["Attributes"]
+        self.record = {"eventID": uuid.uuid4().hex, "eventName": kind, "eventSource": "aws:dynamodb",
+                       "eventVersion": "1.0", "awsRegion": table.region_name, "dynamodb": image}
+
+
 def _stream_add(self: StreamShard, old: Item | None, new: Item | None) -> None:
     """A change recorded in the stream, and nothing else: the embedded runtime polls it."""
     kind = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
     trimmed = getattr(self, "trimmed", 0)
     seq = self.starting_sequence_number + trimmed + len(self.items)
-    self.items.append(StreamRecord(self.table, self.table.stream_specification["StreamViewType"],  # type: ignore
-                                   kind, old, new, seq))
+    self.items.append(_Record(self.table, self.table.stream_specification["StreamViewType"],  # type: ignore
+                              kind, old, new, seq))
     oldest = self.items[0].record["dynamodb"]["ApproximateCreationDateTime"]
     if len(self.items) > STREAM_KEEP or (utcnow() - oldest).total_seconds() > STREAM_KEEP_S:
         drop = max(1, len(self.items) - STREAM_KEEP)
@@ -289,6 +313,24 @@ def _get_records(self: DynamoDBStreamsBackend, iterator_arn: str, limit: int) ->
     return answer
 
 
+_original_streams_serialized = DynamoDBStreamsHandler.serialized
+
+
+def _streams_serialized(self: DynamoDBStreamsHandler, action_result: Any) -> Any:
+    """GetRecords answers its records' JSON as it is, times as epoch seconds."""
+    if self._get_action() == "GetRecords" and not isinstance(action_result.result, Exception):
+        headers = {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}
+        return 200, headers, orjson.dumps(action_result.result, default=_epoch,
+                                          option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    return _original_streams_serialized(self, action_result)
+
+
+def _epoch(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
+    return _bytes(value)
+
+
 def apply() -> None:
     BaseResponse._enrich_response = staticmethod(_enrich)  # type: ignore[method-assign,assignment]
     DynamoType.size = _size  # type: ignore[method-assign]
@@ -313,3 +355,4 @@ def apply() -> None:
     StreamShard.get = _stream_get  # type: ignore[method-assign]
     DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator  # type: ignore[method-assign]
     DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
+    DynamoDBStreamsHandler.serialized = _streams_serialized  # type: ignore[method-assign,assignment]

@@ -48,7 +48,8 @@ def sweep(now: float | None = None) -> int:
                 ttl = getattr(table, "ttl", None) or {}
                 if ttl.get("TimeToLiveStatus") != "ENABLED" or _due.get(table, 0) > now:
                     continue
-                _due[table] = float("inf")  # writes during the sweep lower it
+                _due[table] = float("inf")  # writes during the sweep lower it, or forget it
+                soonest = float("inf")
                 items = table.all_items()
                 for start in range(0, len(items), CHUNK):
                     for item in items[start:start + CHUNK]:
@@ -59,8 +60,10 @@ def sweep(now: float | None = None) -> int:
                             table.delete_item(item.hash_key, item.range_key)
                             deleted += 1
                         else:
-                            _due[table] = min(_due[table], expires)
+                            soonest = min(soonest, expires)
                     gevent.sleep(0)
+                if table in _due:  # else a write during the sweep left its expiry unknown
+                    _due[table] = min(_due[table], soonest)
     return deleted
 
 

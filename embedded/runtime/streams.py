@@ -21,11 +21,15 @@ import base64
 import datetime as dt
 import json
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from botocore.exceptions import BotoCoreError, ClientError
+
+from layout.ddb import as_sent
 
 from ..aws import client
 from . import injected, invocations
@@ -113,7 +117,7 @@ class ShardPoller:
                  checkpoints: Checkpoints, faults: injected.Injected | None = None, streams: Any = None) -> None:
         self.mapping, self.shard, self.function = mapping, shard, function
         self.telemetry, self.checkpoints, self.faults = telemetry, checkpoints, faults
-        self.streams = streams or client("dynamodbstreams")
+        self.streams = streams or as_sent(client("dynamodbstreams"), ("GetRecords",), orjson.loads)
         self.pending: list[dict[str, Any]] = []
 
     def _iterator(self) -> str:
@@ -138,6 +142,9 @@ class ShardPoller:
                 await self._poll()
             except (BotoCoreError, ClientError, OSError) as error:
                 self._log(f"reading the stream failed ({type(error).__name__}: {error}); retrying")
+                await asyncio.sleep(1.0)
+            except Exception:  # noqa: BLE001 - a poller must not die in silence: say why, then go on
+                self._log(f"the poller failed; retrying from the checkpoint:\n{traceback.format_exc()}")
                 await asyncio.sleep(1.0)
 
     async def _poll(self) -> None:

@@ -55,7 +55,7 @@ def fold(state: dict[str, Any], visitor_id: str, records: list[dict[str, Any]], 
     if times:
         u = uniques.seen(u, times)
     new: dict[str, Any] = {"s": [s.to_dict() for s in sorted(kept, key=lambda s: (s.sid, s.start))],
-           "u": {**u, "edge": edge}, "ended": ended}
+                           "u": {**u, "edge": edge}, "ended": ended}
     old_material = _material(state["s"], uniques.settle(state["u"], edge))
     changed = bool(ended) or _material(new["s"], new["u"]) != old_material
     before = {s["sid"] + str(s["start"]): s for s in state["s"]}
