@@ -2,7 +2,7 @@
 
   pk       "<site>#<visitor>"  as in Events, so one stream consumer owns each item
   state    JSON: {"s": [live sessions], "u": days and hours seen (uniques.py),
-                  "ended": [server session ids that left "s" in this write, final]}
+                  "ended": [sessions that left "s" in this write, as they ended]}
   seq      the stream sequence number of the last event applied: an event at or
            below it was applied already, so a redelivered batch changes nothing
   version  writes so far
@@ -23,6 +23,7 @@ from typing import Any
 from .values import to_av
 
 MAX_SESSIONS = 8  # live sessions kept per visitor; an older one is ended when more begin
+MAX_ENDED = 16  # sessions one write can end; past that (a client inventing session ids) the rest are dropped
 MINUTES_KEPT = 16  # minutes with events kept per session, counted back from its last
 
 

@@ -4,7 +4,8 @@ Events are counted from the Events stream, one INSERT each. Sessions and visitor
 counted from the Sessions stream, as the difference between what a visitor's item
 counted before a write (its old image) and after (its new image), so a session that
 merges, moves or grows is moved, never counted twice. A session that ended (it left the
-item for good) keeps what it counted; one merged into another gives its count back.
+item for good, as it was in the write's `ended`) keeps what it counted; one merged into
+another gives its count back.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def visitor(old: dict[str, Any], new: dict[str, Any], site_funnels: list[dict[st
     """A visitor item's write: new image counted in, old image counted out."""
     before = {s.id: s for s in sessions(old)}
     after = {s.id: s for s in sessions(new)}
-    ended = set(new.get("ended", []))
-    for sid, s in after.items():
+    ended = {s.id: s for s in (Session.from_dict(d) for d in new.get("ended", []))}
+    for sid, s in {**after, **ended}.items():
         session(s, site_funnels, 1, into)
         held = before.get(sid)
         if held is not None:

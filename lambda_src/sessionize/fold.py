@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from layout import funnels, recent, uniques
-from layout.visitors import MAX_SESSIONS, Session, sessions
+from layout.visitors import MAX_ENDED, MAX_SESSIONS, Session, sessions
 
 from . import sessions as logic
 
@@ -48,7 +48,7 @@ def fold(state: dict[str, Any], visitor_id: str, records: list[dict[str, Any]], 
     live = sorted((s for group in groups.values() for s in group), key=lambda s: s.last, reverse=True)
     final = newest - skew_ms - timeout_ms - 60_000
     kept = [s for s in live if s.last >= final][:MAX_SESSIONS]
-    ended = [s.id for s in live if s not in kept]
+    ended = [s.to_dict() for s in live if s not in kept][:MAX_ENDED]
     edge = uniques.horizon(newest, skew_ms)
     u = uniques.settle(state["u"], edge)
     times = [r["ts"] for r in records if not r["bot"]]

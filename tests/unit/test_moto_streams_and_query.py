@@ -88,3 +88,48 @@ def test_iterators_are_forgotten_past_a_bound(ddb, monkeypatch):
 
     from moto.dynamodbstreams.models import dynamodbstreams_backends
     assert 0 < len(dynamodbstreams_backends["123456789012"]["us-east-1"].shard_iterators) <= 3
+
+
+@pytest.mark.parametrize("expression, names, values", [
+    ("SET #e = :e ADD #a :one, #b :two", {"#e": "e", "#a": "a", "#b": "b"},
+     {":e": {"N": "9"}, ":one": {"N": "1"}, ":two": {"N": "2.5"}}),
+    ("ADD #a :one REMOVE #x", {"#a": "a", "#x": "x"}, {":one": {"N": "1"}}),
+    ("SET #s = :s", {"#s": "s"}, {":s": {"L": [{"S": "x"}]}}),
+])
+def test_a_plain_update_gives_what_moto_gives(ddb, expression, names, values):
+    from moto.dynamodb.models import DynamoDBBackend
+
+    import embedded.moto_patches as patches
+
+    def run(table):
+        ddb.put_item(TableName="t", Item={"pk": {"S": table}, "sk": {"S": "1"}, "a": {"N": "2"}, "x": {"S": "gone"}})
+        for _ in range(2):
+            ddb.update_item(TableName="t", Key={"pk": {"S": table}, "sk": {"S": "1"}}, UpdateExpression=expression,
+                            ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+            ddb.update_item(TableName="t", Key={"pk": {"S": table + "-new"}, "sk": {"S": "1"}},
+                            UpdateExpression=expression, ExpressionAttributeNames=names,
+                            ExpressionAttributeValues=values)
+        return [ddb.get_item(TableName="t", Key={"pk": {"S": k}, "sk": {"S": "1"}})["Item"]
+                for k in (table, table + "-new")]
+
+    fast = run("fast")
+    DynamoDBBackend.update_item = patches._original_update
+    try:
+        slow = run("slow")
+    finally:
+        DynamoDBBackend.update_item = patches._update_item
+    strip = [{k: v for k, v in i.items() if k != "pk"} for i in fast], [{k: v for k, v in i.items() if k != "pk"}
+                                                                          for i in slow]
+    assert strip[0] == strip[1]
+
+
+def test_an_update_moto_refuses_is_refused_as_moto_refuses_it(ddb):
+    from botocore.exceptions import ClientError
+
+    ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "sk": {"S": "1"}, "s": {"S": "text"}})
+    for expression, names in (("ADD #s :one", {"#s": "s"}), ("SET #a = :one, #a = :one", {"#a": "a"}),
+                              ("ADD #k :one", {"#k": "pk"})):
+        with pytest.raises(ClientError) as refused:
+            ddb.update_item(TableName="t", Key={"pk": {"S": "a"}, "sk": {"S": "1"}}, UpdateExpression=expression,
+                            ExpressionAttributeNames=names, ExpressionAttributeValues={":one": {"N": "1"}})
+        assert refused.value.response["Error"]["Code"] == "ValidationException"

@@ -126,3 +126,14 @@ def test_dimensions_stay_bounded_and_add_up_whatever_clients_send():
         if prefix in ("p", "en", "ex", "r", "us", "uc"):
             assert sum(names.values()) == sent, prefix
     assert pipeline.ddb.largest[0] <= counters.LARGEST < 64 * 1024
+
+
+def test_sessions_that_begin_and_end_within_one_stream_batch_are_counted():
+    pipeline = Pipeline()
+    for hour in range(3):  # a backlog: three visits hours apart, read by the sessionizer at once
+        ts = T0 + hour * 3_600_000
+        pipeline.send({"events": [event(ts=ts, session_id=f"session-{hour:04d}", path=f"/h{hour}")]}, ts)
+    pipeline.drain()
+
+    assert day(pipeline)["se"] == 3 and day(pipeline)["bo"] == 3
+    assert day(pipeline, dim="en") == {"en#/h0": 1, "en#/h1": 1, "en#/h2": 1, "n#en": 3}
