@@ -10,6 +10,7 @@ import random
 import threading
 import time
 import uuid
+import zlib
 from collections import Counter
 from typing import Any
 
@@ -81,7 +82,6 @@ def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, 
     store = DynamoStore(ddb, config)
     stored = Counter[str]()
     lock = threading.Lock()
-    packed = requests_of(sessions)
 
     def work(part: list[list[dict[str, Any]]]) -> None:
         for events in part:
@@ -90,8 +90,11 @@ def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, 
             with lock:
                 stored["new"] += result.new
 
-    # neighbours in time go to different threads, so each thread's clock moves forward
-    workers = [threading.Thread(target=work, args=(packed[i::threads],)) for i in range(threads)]
+    # each visitor's visits go through one thread, in time order, as a visitor's requests arrive
+    parts: list[list[list[dict[str, Any]]]] = [[] for _ in range(threads)]
+    for visit in sessions:
+        parts[zlib.crc32(visit[0]["visitor_id"].encode()) % threads].append(visit)
+    workers = [threading.Thread(target=work, args=(requests_of(part),)) for part in parts]
     for w in workers:
         w.start()
     for w in workers:

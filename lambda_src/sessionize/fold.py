@@ -2,8 +2,10 @@
 
 The state changes only in what the counters and "active now" read, so most heartbeats
 change nothing: a session's latest event matters to the minute. Sessions no event can
-reach any more (the timeout plus the clock skew behind the newest arrival) leave the
-state as `ended`; so do the oldest, when a visitor holds more than MAX_SESSIONS.
+reach any more leave the state as `ended`: those the timeout plus the clock skew behind
+the write's earliest arrival (a visitor's events arrive in order; an event's time is
+never more than the skew from its arrival); so do the oldest, when a visitor holds more
+than MAX_SESSIONS.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def _material(session_dicts: list[dict[str, Any]], u: dict[str, Any]) -> Any:
 def fold(state: dict[str, Any], visitor_id: str, records: list[dict[str, Any]], timeout_ms: int,
          skew_ms: int, site_funnels: list[dict[str, Any]]) -> Folded:
     newest = max(r["received_at"] for r in records)
+    earliest = min(r["received_at"] for r in records)
     marker = (lambda rec: funnels.marks(rec["type"], rec["path"], rec.get("goal"), site_funnels)) \
         if site_funnels else None
     groups: dict[str, list[Session]] = defaultdict(list)
@@ -46,7 +49,7 @@ def fold(state: dict[str, Any], visitor_id: str, records: list[dict[str, Any]], 
     for sid, recs in by_sid.items():
         groups[sid] = logic.apply(groups[sid], recs, timeout_ms, marker)
     live = sorted((s for group in groups.values() for s in group), key=lambda s: s.last, reverse=True)
-    final = newest - skew_ms - timeout_ms - 60_000
+    final = earliest - skew_ms - timeout_ms - 60_000
     kept = [s for s in live if s.last >= final][:MAX_SESSIONS]
     ended = [s.to_dict() for s in live if s not in kept][:MAX_ENDED]
     edge = uniques.horizon(newest, skew_ms)
