@@ -63,22 +63,11 @@ def visits(count: int, days: int, now_ms: int, seed: int = 7) -> list[list[dict[
     return sorted(out, key=lambda s: s[0]["ts"])
 
 
-def requests_of(sessions: list[list[dict[str, Any]]], most: int = 50) -> list[list[dict[str, Any]]]:
-    """Visits packed into requests of up to `most` events, in time order."""
-    out: list[list[dict[str, Any]]] = [[]]
-    for events in sessions:
-        if len(out[-1]) + len(events) > most:
-            out.append([])
-        out[-1] += events
-    return out
-
-
 def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, Any]]], threads: int = 4) -> int:
-    """Every visit through the ingest's own code, received at its simulated time. Visits are
-    packed many to a request, so the accepted clock skew is a day: the events keep their times.
-    The stack's sessionizer and counters then count them from the Events stream."""
-    config = Config(events_table=outputs["EventsTableName"], sites_table=outputs["SitesTableName"],
-                    max_skew_s=86_400)
+    """Every visit through the ingest's own code, one request each, received at its simulated
+    time (its last event's). The stack's sessionizer and counters then count them from the
+    Events stream."""
+    config = Config(events_table=outputs["EventsTableName"], sites_table=outputs["SitesTableName"])
     store = DynamoStore(ddb, config)
     stored = Counter[str]()
     lock = threading.Lock()
@@ -94,7 +83,7 @@ def ingest_all(ddb: Any, outputs: dict[str, str], sessions: list[list[dict[str, 
     parts: list[list[list[dict[str, Any]]]] = [[] for _ in range(threads)]
     for visit in sessions:
         parts[zlib.crc32(visit[0]["visitor_id"].encode()) % threads].append(visit)
-    workers = [threading.Thread(target=work, args=(requests_of(part),)) for part in parts]
+    workers = [threading.Thread(target=work, args=(part,)) for part in parts]
     for w in workers:
         w.start()
     for w in workers:
