@@ -17,7 +17,7 @@ import urllib.request
 import uuid
 from typing import Any
 
-from embedded.settings import ROOT
+from embedded.settings import ROOT, TOKEN_HEADER, control_token
 from embedded.supervisor import another_gateway
 
 from . import loadgen
@@ -58,8 +58,10 @@ def payloads(host: str, port: int, count: int) -> list[bytes]:
                                   {"Content-Type": "text/plain", "User-Agent": UA}) for i in range(count)]
 
 
-def write_requests(endpoint: str) -> int:
-    with urllib.request.urlopen(f"{endpoint}/_liveinsight/requests") as response:
+def write_requests(settings: Any) -> int:
+    request = urllib.request.Request(f"{settings.endpoint_url}/_liveinsight/requests",
+                                     headers={TOKEN_HEADER: control_token(settings.state_dir)})
+    with urllib.request.urlopen(request) as response:
         counts = json.loads(response.read())
     return sum(counts.get(op, 0) for op in
                ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"))
@@ -68,9 +70,9 @@ def write_requests(endpoint: str) -> int:
 def measure(settings: Any, port: int) -> tuple[loadgen.Result, float]:
     requests = iter(payloads(settings.host, port, 40_000))
     loadgen.run(settings.host, port, requests, connections=CONNECTIONS, seconds=2.0)  # warm every worker
-    writes_before = write_requests(settings.endpoint_url)
+    writes_before = write_requests(settings)
     result = loadgen.run(settings.host, port, requests, connections=CONNECTIONS, seconds=SECONDS)
-    writes = write_requests(settings.endpoint_url) - writes_before
+    writes = write_requests(settings) - writes_before
     return result, writes / max(1, result.requests * BATCH)
 
 

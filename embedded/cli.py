@@ -34,8 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     deploy.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
                         help="template parameter override; repeatable")
 
-    commands.add_parser("demo-user", help="make the dashboard's database and the demo user, site and token, "
-                                          "against the stack the environment names (as `up` does); print them")
+    demo_user = commands.add_parser("demo-user", help="make the dashboard's database and the demo user, site and "
+                                    "a new token, against the stack the environment names (as `up` does); print them "
+                                    "(the password and token only on a terminal)")
+    demo_user.add_argument("--secrets", action="store_true", help="print the password and token to a pipe too")
+    token = commands.add_parser("token", help="the dashboard's API tokens: create, list or revoke")
+    token.add_argument("action", choices=["create", "list", "revoke"])
+    token.add_argument("subject", help="a username (create, list), or a token's first characters (revoke)")
+    token.add_argument("--days", type=int, help="create: the token's lifetime in days")
     ingest = commands.add_parser("ingest-url", help="print where events go, for the deployed stack")
     ingest.add_argument("--public", action="store_true", help="as a browser on the host reaches it")
 
@@ -92,8 +98,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "demo-user":
         from . import supervisor
-        print(json.dumps(supervisor.prepare_dashboard(settings, dict(os.environ)), indent=2))
+        env = dict(os.environ) if "AWS_ENDPOINT_URL" in os.environ else supervisor.child_env(settings)
+        demo = supervisor.prepare_dashboard(settings, env)
+        if not (args.secrets or sys.stdout.isatty()):
+            demo.update(password=supervisor.HIDDEN, token=supervisor.HIDDEN)
+        print(json.dumps(demo, indent=2))
         return 0
+    if args.command == "token":
+        import subprocess
+
+        from . import supervisor
+        extra = ["--days", str(args.days)] if args.days and args.action == "create" else []
+        manage = [sys.executable, str(settings_module.ROOT / "django_app" / "manage.py"), "liveinsight_token"]
+        command = [*manage, args.action, args.subject, *extra]
+        return subprocess.run(command, env=supervisor.child_env(settings)).returncode
     if args.command == "ingest-url":
         from . import deploy as deploy_module
         print(deploy_module.ingest_url(settings, stack, public=args.public))

@@ -33,7 +33,9 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     defaults = dict(TARGET_DEFAULTS[target])
     known = sam.get("Parameters", {})
     parameters = {**{k: v for k, v in defaults.items() if k in known}, **(overrides or {})}
-    template.parameter_values(sam, parameters)  # unknown names and disallowed values fail here
+    if parameters.get("WebImage") and not parameters.get("WebCloudFrontPrefixListId"):
+        parameters["WebCloudFrontPrefixListId"] = cloudfront_prefix_list()
+    template.parameter_values(sam, parameters)  # unknown names, disallowed values and broken rules fail here
     account = str(client("sts").get_caller_identity()["Account"])
     bucket = artifact_bucket(account, settings.region)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
@@ -54,6 +56,18 @@ def deploy_stack(settings: Settings, template_path: Path, stack_name: str, targe
     deploy.save(settings, stack_name, {"outputs": outputs, "resources": resources, "deployed_at": time.time(),
                                        "target": target, **urls})
     return outputs
+
+
+CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def cloudfront_prefix_list() -> str:
+    """The id of the managed prefix list of CloudFront's origin-facing addresses, in this region."""
+    found = client("ec2").describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_ORIGIN_FACING]}])["PrefixLists"]
+    if not found:
+        raise TemplateError(f"no managed prefix list {CLOUDFRONT_ORIGIN_FACING} here; pass WebCloudFrontPrefixListId")
+    return str(found[0]["PrefixListId"])
 
 
 def ingest_urls(outputs: dict[str, str], target: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from . import package, template
 from .aws import client
 from .intrinsics import Scope, resolve
 from .resources import provision
-from .settings import ACCOUNT_ID, Settings
+from .settings import ACCOUNT_ID, Settings, control_token
 
 _serialize = TypeSerializer().serialize
 
@@ -31,7 +31,8 @@ def deploy(
     sam = template.load(template_path)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
         sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings.artifact_bucket, zip_path)
-    defaults = {"AlarmHttpEndpoint": f"{settings.endpoint_url}/_liveinsight/sink",  # the emulator's sink
+    sink = f"{settings.endpoint_url}/_liveinsight/sink?token={control_token(settings.state_dir)}"
+    defaults = {"AlarmHttpEndpoint": sink,  # the emulator's sink
                 "BackupRetentionDays": "0"}  # moto has no AWS Backup plans
     wanted = {k: v for k, v in defaults.items() if k in sam.get("Parameters", {})}
     parameters = template.parameter_values(sam, {**wanted, **(overrides or {})})

@@ -21,7 +21,7 @@ from . import routes
 from .aws import client
 from .runtime import functions, injected, invocations, streams
 from .runtime.pool import Function, base_environment
-from .settings import ACCOUNT_ID, Settings
+from .settings import ACCOUNT_ID, Settings, control_token
 from .telemetry import Telemetry
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # HTTP API's request limit
@@ -72,6 +72,35 @@ class Cors:
         return [(b"access-control-allow-credentials", b"true")] if self.credentials else []
 
 
+@dataclass
+class Throttle:
+    """A stage's default route throttling, as API Gateway applies it: a token bucket that
+    holds `burst` requests and refills at `rate` a second; past it, 429."""
+
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    at: float = 0.0
+
+    @classmethod
+    def from_stage(cls, stage: dict[str, Any]) -> Throttle | None:
+        limits = stage.get("DefaultRouteSettings") or {}
+        if "ThrottlingRateLimit" not in limits and "ThrottlingBurstLimit" not in limits:
+            return None
+        rate = float(limits.get("ThrottlingRateLimit", 10_000))
+        burst = float(limits.get("ThrottlingBurstLimit", 5_000))
+        return cls(rate, burst, burst, time.monotonic())
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class Gateway:
     """The HTTP API's data plane and, beside it, the stack's stream event source mappings:
     the Lambda service of one stack."""
@@ -86,16 +115,20 @@ class Gateway:
         self.pollers: list[streams.ShardPoller] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.cors: Cors | None = None
-        self.injected = injected.Injected(settings.endpoint_url)
+        self.injected = injected.Injected(settings.endpoint_url, control_token(settings.state_dir))
         self.dims = (("ApiId", api_id),)
         self.stage_dims = (("ApiId", api_id), ("Stage", "$default"))
         self.functions: set[Function] = set()
+        self.throttle: Throttle | None = None
+        self.in_flight = 0
 
     def load(self) -> None:
         """Read the API as deployed; called at start-up, off the request path."""
         apigw = client("apigatewayv2")
         api = apigw.get_api(ApiId=self.api_id)
         self.cors = Cors.from_api(api.get("CorsConfiguration"))
+        stages = {s["StageName"]: s for s in apigw.get_stages(ApiId=self.api_id)["Items"]}
+        self.throttle = Throttle.from_stage(stages.get("$default", {}))
         integrations = {i["IntegrationId"]: i for i in apigw.get_integrations(ApiId=self.api_id)["Items"]}
         env = base_environment()
         by_name: dict[str, Function] = {}
@@ -131,7 +164,14 @@ class Gateway:
             await self._lifespan(receive, send)
             return
         started = time.perf_counter()
-        status, headers, body, integration_ms = await self._handle(scope, receive)
+        if self.in_flight >= self.settings.max_in_flight or (self.throttle and not self.throttle.allow()):
+            status, headers, body, integration_ms = 429, _json_type(), b'{"message":"Too Many Requests"}', None
+        else:
+            self.in_flight += 1
+            try:
+                status, headers, body, integration_ms = await self._handle(scope, receive)
+            finally:
+                self.in_flight -= 1
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -163,7 +203,13 @@ class Gateway:
         if cors and method == "OPTIONS" and origin and "access-control-request-method" in headers:
             extra = cors.preflight(origin) if cors.allows(origin) else []
             return 204, base + extra, b"", None
-        body = await _read_body(receive)
+        declared = headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_PAYLOAD:
+            return 413, base + _json_type(), b'{"message":"Request Entity Too Large"}', None
+        try:
+            body = await asyncio.wait_for(_read_body(receive), self.settings.read_timeout)
+        except TimeoutError:
+            return 408, base + _json_type(), b'{"message":"Request Timeout"}', None
         if body is None:
             return 413, base + _json_type(), b'{"message":"Request Entity Too Large"}', None
         found = routes.select(self.routes, method, path)

@@ -9,18 +9,20 @@ import argparse  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-# AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS.
+# AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS; and no web page
+# a developer opens may call the emulator from the browser (moto answers CORS for any origin).
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")
 
 import gevent  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 
-from embedded import moto_patches  # noqa: E402
+from embedded import moto_patches, settings  # noqa: E402
 from embedded.ops import alarms, dynamodb_hook, faults, metrics, ttl  # noqa: E402
 from embedded.ops.control import Control  # noqa: E402
+from embedded.settings import control_token  # noqa: E402
 
 
 class Server(WSGIServer):
@@ -55,10 +57,11 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     moto_patches.apply()
     dynamodb_hook.install()
-    state = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", ".liveinsight"))
+    state = settings.load().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    app = Control(DomainDispatcherApplication(create_backend_app), sink_file=state / "notifications.jsonl",
-                  partitions=dynamodb_hook.partitions)
+    app = Control(DomainDispatcherApplication(create_backend_app), control_token(state),
+                  sink_file=state / "notifications.jsonl", partitions=dynamodb_hook.partitions,
+                  loopback=args.host.startswith("127.") or args.host in ("localhost", "::1"))
     gevent.spawn(ttl.run_forever)
     gevent.spawn(alarms.run_forever, app.alarm_changed)
     gevent.spawn(_every, metrics.FLUSH_S, metrics.flush)

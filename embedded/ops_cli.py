@@ -8,7 +8,7 @@ import time
 import urllib.request
 from typing import Any
 
-from .settings import Settings
+from .settings import TOKEN_HEADER, Settings, control_token
 
 
 def add(commands: Any) -> None:
@@ -37,7 +37,8 @@ def add(commands: Any) -> None:
 def _call(settings: Settings, path: str, method: str = "GET", body: Any = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{settings.endpoint_url}/_liveinsight/{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              TOKEN_HEADER: control_token(settings.state_dir)})
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())

@@ -222,9 +222,21 @@ def _cors(cors: dict[str, Any] | None) -> dict[str, Any]:
 def http_api_stage(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     apigw = client("apigatewayv2")
     api_id, name = props["ApiId"], props["StageName"]
-    stages = {s["StageName"] for s in apigw.get_stages(ApiId=api_id)["Items"]}
+    stages = {s["StageName"]: s for s in apigw.get_stages(ApiId=api_id)["Items"]}
+    settings = {k: v for k, v in props.get("DefaultRouteSettings", {}).items()
+                if k in ("ThrottlingBurstLimit", "ThrottlingRateLimit", "DetailedMetricsEnabled")}
+    for key in ("ThrottlingBurstLimit",):
+        if key in settings:
+            settings[key] = int(settings[key])
+    if "ThrottlingRateLimit" in settings:
+        settings["ThrottlingRateLimit"] = float(settings["ThrottlingRateLimit"])
+    route_settings = {"DefaultRouteSettings": settings} if settings else {}
+    if name in stages and (stages[name].get("DefaultRouteSettings") or {}) != settings:
+        apigw.delete_stage(ApiId=api_id, StageName=name)  # moto has no UpdateStage
+        del stages[name]
     if name not in stages:
-        apigw.create_stage(ApiId=api_id, StageName=name, AutoDeploy=bool(props.get("AutoDeploy", False)))
+        apigw.create_stage(ApiId=api_id, StageName=name, AutoDeploy=bool(props.get("AutoDeploy", False)),
+                           **route_settings)
     return name, {}
 
 

@@ -28,7 +28,8 @@ def run(settings: Settings, stack_name: str, port: int, api_id: str | None = Non
                       mapping_ids_of(settings, stack_name))
     print(f"gateway for API {gateway.api_id} on http://{settings.host}:{port}, "
           f"{len(gateway.mapping_ids)} stream event source mappings", flush=True)
+    # the source address is the TCP peer, as API Gateway's is: no client-sent forwarding header counts
     uvicorn.run(
         gateway, host=settings.bind, port=port, loop="uvloop", http="httptools",
-        lifespan="on", log_level="warning", access_log=False,
+        lifespan="on", log_level="warning", access_log=False, proxy_headers=False, timeout_keep_alive=30,
     )

@@ -6,6 +6,7 @@ Every environment variable the embedded stack reads is named here.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,11 @@ class Settings:
     gateway_port: int
     django_port: int
     queue_timeout: float = 5.0
+    read_timeout: float = 10.0  # how long the gateway waits for a request's body
+    max_in_flight: int = 512  # requests the gateway holds at once
     host: str = "127.0.0.1"
     bind: str = "127.0.0.1"  # where the parts listen; 0.0.0.0 in a container
+    demo_password: str = ""  # the dashboard's demo login; empty: one made at random per state directory
 
     @property
     def endpoint_url(self) -> str:
@@ -55,7 +59,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
         # How long an invocation waits for a free worker before it is throttled.
         queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "5.0")),
+        read_timeout=float(source.get("LIVEINSIGHT_GATEWAY_READ_TIMEOUT", "10.0")),
+        max_in_flight=int(source.get("LIVEINSIGHT_GATEWAY_MAX_IN_FLIGHT", "512")),
         bind=source.get("LIVEINSIGHT_BIND", "127.0.0.1"),
+        demo_password=source.get("LIVEINSIGHT_DEMO_PASSWORD", ""),
     )
 
 
@@ -73,3 +80,22 @@ def localstack_env() -> dict[str, str]:
     """LocalStack's usual configuration, for whatever the environment leaves unset."""
     return {"AWS_ENDPOINT_URL": "http://localhost:4566", "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+TOKEN_HEADER = "X-LiveInsight-Token"
+
+
+def control_token(state_dir: Path) -> str:
+    """The emulator's own endpoints (/_liveinsight/*) answer only requests that carry this
+    stack's token: made once per state directory, readable by its owner only."""
+    path = state_dir / "control.token"
+    if not path.exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another part of the stack made it first
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()

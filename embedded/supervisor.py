@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -42,14 +43,16 @@ def parts(settings: Settings) -> list[Part]:
              lambda: ports.listening(host, settings.gateway_port)),
         Part("django", settings.django_port, "LIVEINSIGHT_DJANGO_PORT", "the Django dashboard",
              [py, "-m", "uvicorn", "config.asgi:application", "--app-dir", str(ROOT / "django_app"),
-              "--host", bind, "--port", str(settings.django_port), "--no-access-log", "--lifespan", "off"],
+              "--host", bind, "--port", str(settings.django_port), "--no-access-log", "--lifespan", "off",
+              "--no-proxy-headers"],
              lambda: ports.http_ok(f"http://{host}:{settings.django_port}/healthz")),
     ]
 
 
 def child_env(settings: Settings) -> dict[str, str]:
     """The environment of the stack's parts and tools: each finds the same stack from it."""
-    return {**os.environ, **aws_env(settings), "LIVEINSIGHT_STATE_DIR": str(settings.state_dir),
+    return {"DJANGO_SETTINGS_MODULE": "config.settings.dev", **os.environ, **aws_env(settings),
+            "LIVEINSIGHT_STATE_DIR": str(settings.state_dir),
             "LIVEINSIGHT_STACK": settings.stack_name, "LIVEINSIGHT_MOTO_PORT": str(settings.moto_port),
             "LIVEINSIGHT_GATEWAY_PORT": str(settings.gateway_port),
             "LIVEINSIGHT_DJANGO_PORT": str(settings.django_port), "PYTHONUNBUFFERED": "1"}
@@ -76,7 +79,21 @@ def _stream(name: str, process: subprocess.Popen[str]) -> None:
         print(f"{name:<8}| {line.rstrip()}", flush=True)
 
 
-DEMO_USER, DEMO_PASSWORD = "demo", "liveinsight"
+DEMO_USER = "demo"
+SECRETS_FD = "LIVEINSIGHT_SECRETS_FD"  # where a detached `up` hands its terminal the demo secrets
+
+
+def demo_password(settings: Settings) -> str:
+    """LIVEINSIGHT_DEMO_PASSWORD, or one made at random once per state directory (kept there,
+    readable by its owner only), so a presenter's saved login survives a restart."""
+    if settings.demo_password:
+        return settings.demo_password
+    path = settings.state_dir / "demo.password"
+    if not path.exists():
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(12))
+    return path.read_text().strip()
 DEMO_FUNNEL = "checkout=page:/demo/products/*,page:/demo/cart/,page:/demo/checkout/,goal:purchase"
 
 
@@ -88,7 +105,7 @@ def prepare_dashboard(settings: Settings, env: dict[str, str]) -> dict[str, str]
     subprocess.run([*manage, "publish_sites"], cwd=ROOT, env=env, check=True)
     origins = [f"http://{host}:{settings.django_port}" for host in ("127.0.0.1", "localhost")]
     out = subprocess.run(
-        [*manage, "liveinsight_user", DEMO_USER, "--password", DEMO_PASSWORD, "--staff", "--site", "demo",
+        [*manage, "liveinsight_user", DEMO_USER, "--password", demo_password(settings), "--staff", "--site", "demo",
          "--site-name", "Demo shop", f"--funnel={DEMO_FUNNEL}", *[f"--origin={o}" for o in origins]],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout
@@ -146,9 +163,9 @@ class Stack:
 
 @contextlib.contextmanager
 def another_gateway(settings: Settings, template: Path, stack_name: str,
-                    env: dict[str, str] | None = None) -> Iterator[int]:
+                    env: dict[str, str] | None = None, parameters: dict[str, str] | None = None) -> Iterator[int]:
     """Deploy another template on the running emulator and serve its API on a free port."""
-    deploy.deploy(settings, template, stack_name)
+    deploy.deploy(settings, template, stack_name, parameters)
     port = ports.free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "embedded.cli", "gateway", "--stack", stack_name, "--port", str(port)],
@@ -162,13 +179,19 @@ def another_gateway(settings: Settings, template: Path, stack_name: str,
         process.wait(timeout=10)
 
 
-def banner(settings: Settings, demo: dict[str, str], traffic: float = 0) -> str:
+HIDDEN = "(shown only on a terminal: `liveinsight demo-user --secrets`)"
+
+
+def banner(settings: Settings, demo: dict[str, str], traffic: float = 0, show_secrets: bool = True) -> str:
+    """What is up, and where. The demo password and API token appear only when `show_secrets` says
+    the banner goes to a terminal, never into a log file."""
     host = settings.host
+    password, token = (demo.get("password"), demo.get("token")) if show_secrets else (HIDDEN, HIDDEN)
     return "\n".join([
         "LiveInsight is up:",
         f"  ingest API   POST http://{host}:{settings.gateway_port}/events",
-        f"  dashboard    http://{host}:{settings.django_port}/   login {demo.get('username')} / {demo.get('password')}",
-        f"  API token    {demo.get('token')}   (Authorization: Token ...)",
+        f"  dashboard    http://{host}:{settings.django_port}/   login {demo.get('username')} / {password}",
+        f"  API token    {token}   (Authorization: Token ...; `liveinsight token create demo` makes another)",
         f"  API docs     http://{host}:{settings.django_port}/api/docs/",
         f"  demo shop    http://{host}:{settings.django_port}/demo/",
         f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",
@@ -182,6 +205,7 @@ TRAFFIC_RATE = 20.0  # new simulated visitors per minute while `up` runs
 
 
 def up(settings: Settings, parameters: dict[str, str] | None = None, traffic: float = TRAFFIC_RATE) -> int:
+    descriptor = os.environ.pop(SECRETS_FD, None)  # not for the parts we start
     stack = Stack(settings, parameters)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
@@ -190,7 +214,8 @@ def up(settings: Settings, parameters: dict[str, str] | None = None, traffic: fl
         settings.state_dir.mkdir(parents=True, exist_ok=True)
         if traffic > 0:
             stack.start_traffic(traffic)
-        print(banner(settings, stack.demo, traffic), flush=True)
+        handed = _hand_secrets(descriptor, stack.demo)
+        print(banner(settings, stack.demo, traffic, show_secrets=not handed and sys.stdout.isatty()), flush=True)
         while not stopping.wait(0.5):
             failed = stack.failed()
             if failed:
@@ -207,6 +232,16 @@ def up(settings: Settings, parameters: dict[str, str] | None = None, traffic: fl
         print("LiveInsight stopped.", flush=True)
 
 
+def _hand_secrets(descriptor: str | None, demo: dict[str, str]) -> bool:
+    """Under `up --detach`, pass the demo login and token to the command that started us, which
+    shows them on its terminal; our own output goes to a log."""
+    if not descriptor:
+        return False
+    with os.fdopen(int(descriptor), "w") as out:
+        out.write(json.dumps(demo))
+    return True
+
+
 def _pid_file(settings: Settings) -> Path:
     return settings.state_dir / "up.pid"
 
@@ -215,11 +250,22 @@ def up_detached(settings: Settings, parameters: dict[str, str] | None = None,
                 traffic: float = TRAFFIC_RATE) -> int:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log = settings.state_dir / "up.log"
+    secrets_in, secrets_out = os.pipe()
     with open(log, "w") as out:
         extra = [f"--parameter={k}={v}" for k, v in (parameters or {}).items()] + [f"--traffic={traffic}"]
         process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up", *extra], cwd=ROOT,
-                                   env=child_env(settings), stdout=out, stderr=subprocess.STDOUT,
+                                   env={**child_env(settings), SECRETS_FD: str(secrets_out)},
+                                   pass_fds=(secrets_out,), stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
+    os.close(secrets_out)
+    try:
+        return _await_detached(settings, process, log, secrets_in, traffic)
+    finally:
+        os.close(secrets_in)
+
+
+def _await_detached(settings: Settings, process: subprocess.Popen[bytes], log: Path, secrets_in: int,
+                    traffic: float) -> int:
     _pid_file(settings).write_text(str(process.pid))
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -229,8 +275,10 @@ def up_detached(settings: Settings, parameters: dict[str, str] | None = None,
             return 1
         text = log.read_text()
         if "Stop with Ctrl-C." in text:
-            shown = text[text.index("LiveInsight is up:"):text.index("Stop with Ctrl-C.")]
-            print(shown + "Stop with `liveinsight down`.")
+            demo = json.loads(os.read(secrets_in, 65536) or b"{}")  # written before the banner
+            shown = banner(settings, demo, traffic, show_secrets=sys.stdout.isatty())
+            shown = shown.replace("Stop with Ctrl-C.", "Stop with `liveinsight down`.")
+            print(shown)
             print(f"Log: {log}")
             return 0
         time.sleep(0.2)

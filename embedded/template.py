@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 from samtranslator.yaml_helper import yaml_parse
 
-from .intrinsics import TemplateError, dependencies
+from .intrinsics import Scope, TemplateError, dependencies, resolve
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -33,12 +34,33 @@ def parameter_values(template: dict[str, Any], overrides: dict[str, str]) -> dic
             values[name] = int(raw) if raw.lstrip("-").isdigit() else float(raw)
         else:
             values[name] = raw
-        if "AllowedValues" in spec and raw not in [str(v) for v in spec["AllowedValues"]]:
-            raise TemplateError(f"parameter {name}={raw} is not one of {spec['AllowedValues']}")
+        _check(name, raw, values[name], spec)
     unknown = set(overrides) - set(values)
     if unknown:
         raise TemplateError(f"unknown parameters: {', '.join(sorted(unknown))}")
+    _check_rules(template.get("Rules", {}), values)
     return values
+
+
+def _check(name: str, raw: str, value: Any, spec: dict[str, Any]) -> None:
+    """The constraints CloudFormation checks before it creates anything."""
+    if "AllowedValues" in spec and raw not in [str(v) for v in spec["AllowedValues"]]:
+        raise TemplateError(f"parameter {name}={raw} is not one of {spec['AllowedValues']}")
+    if "AllowedPattern" in spec and spec["Type"] == "String" and not re.fullmatch(spec["AllowedPattern"], raw):
+        raise TemplateError(f"parameter {name}={raw!r} does not match {spec['AllowedPattern']}")
+    if spec["Type"] == "Number" and not spec.get("MinValue", value) <= value <= spec.get("MaxValue", value):
+        raise TemplateError(f"parameter {name}={raw} is outside {spec.get('MinValue')}..{spec.get('MaxValue')}")
+
+
+def _check_rules(rules: dict[str, Any], values: dict[str, Any]) -> None:
+    """A template's Rules: when a rule's condition holds, each of its assertions must."""
+    scope = Scope(parameters=values, pseudo={})
+    for name, rule in rules.items():
+        if "RuleCondition" in rule and not resolve(rule["RuleCondition"], scope):
+            continue
+        for assertion in rule.get("Assertions", []):
+            if not resolve(assertion["Assert"], scope):
+                raise TemplateError(f"rule {name}: {assertion.get('AssertDescription', 'an assertion failed')}")
 
 
 def expand(template: dict[str, Any], parameters: dict[str, Any], region: str) -> dict[str, Any]:

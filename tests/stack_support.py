@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import requests
+
+from embedded.settings import TOKEN_HEADER, control_token
 from layout import counters
 
 
@@ -30,3 +33,12 @@ def events_counted(stack: Any, site_id: str) -> int:
     """Every event of a site counted today, visitors' and bots'."""
     found = today(stack, site_id)
     return int(found.get("ev", 0) + found.get("bot", 0))
+
+
+def control(stack: Any, path: str, method: str = "GET", body: Any = None) -> Any:
+    """One of the emulator's own endpoints (/_liveinsight/*), with the stack's token."""
+    answer = requests.request(method, f"{stack.settings.endpoint_url}/_liveinsight/{path}", json=body, timeout=10,
+                              headers={TOKEN_HEADER: control_token(stack.settings.state_dir),
+                                       "Content-Type": "application/json"})
+    answer.raise_for_status()
+    return answer.json()

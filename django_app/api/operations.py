@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import stack
+from django.conf import settings
 
 # key -> (namespace, metric, statistic); LiveInsight metrics carry service=ingest
 METRICS = {
@@ -81,12 +82,17 @@ def alarms() -> list[dict[str, Any]]:
 
 
 def _emulator(path: str) -> Any:
-    """One of the embedded emulator's own endpoints, or None when not on the emulator."""
+    """One of the embedded emulator's own endpoints, or None when not on the emulator. They
+    answer only with the stack's control token, which the embedded stack keeps in its state
+    directory."""
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
-    if not endpoint:
+    token_file = settings.LIVEINSIGHT_STATE_DIR / "control.token"
+    if not endpoint or not token_file.exists():
         return None
+    request = urllib.request.Request(f"{endpoint}/_liveinsight/{path}",
+                                     headers={"X-LiveInsight-Token": token_file.read_text().strip()})
     try:
-        with urllib.request.urlopen(f"{endpoint}/_liveinsight/{path}", timeout=3) as answer:
+        with urllib.request.urlopen(request, timeout=3) as answer:
             return json.loads(answer.read())
     except (OSError, ValueError):
         return None

@@ -8,10 +8,13 @@ from typing import Any
 
 from api import history, serializers, services
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from sites_app.registry import owned
+
+from . import streams
 
 PUSH_INTERVAL = 0.5  # seconds at most between pushes; each new read of who is active is pushed at once
 
@@ -74,21 +77,48 @@ def ops(request: HttpRequest) -> HttpResponse:
 
 
 async def stream(request: HttpRequest, site_id: str) -> HttpResponse:
-    """Server-Sent Events: the realtime numbers, sent whenever they change."""
+    """Server-Sent Events: the realtime numbers, sent whenever they change. A stream ends after
+    LIVEINSIGHT_STREAM_SECONDS or as soon as its sign-in ends (the browser then reconnects, and
+    is asked to sign in again); a user holds at most LIVEINSIGHT_STREAMS_PER_USER at once."""
     user = await request.auser()
-    if not user.is_authenticated:
+    if not user.is_authenticated or not request.session.session_key:
         return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
     if await sync_to_async(owned)(user, site_id) is None:
         raise Http404("no such site")
-    response = StreamingHttpResponse(_changes(site_id), content_type="text/event-stream")
+    place = await sync_to_async(streams.open_stream)(user, request.session.session_key)
+    if place is None:
+        limit = settings.LIVEINSIGHT_STREAMS_PER_USER
+        return JsonResponse({"detail": f"at most {limit} live streams at once; close one"}, status=429,
+                            headers={"Retry-After": str(streams.RENEW_SECONDS)})
+    changes = _changes(site_id, place, request.session.session_key, user.pk)
+    response = StreamingHttpResponse(changes, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _changes(site_id: str) -> AsyncIterator[str]:
+async def _changes(site_id: str, place: int, session_key: str, user_id: int) -> AsyncIterator[str]:
+    try:
+        async for chunk in _pushes(site_id, place, session_key, user_id):
+            yield chunk
+    finally:
+        await asyncio.shield(sync_to_async(streams.close)(place))
+
+
+async def _pushes(site_id: str, place: int, session_key: str, user_id: int) -> AsyncIterator[str]:
+    ends = time.monotonic() + settings.LIVEINSIGHT_STREAM_SECONDS
+    checked = time.monotonic()
     last = None
     while True:
+        if time.monotonic() >= ends:
+            yield "event: end\ndata: {\"reason\":\"lifetime\"}\n\n"
+            return
+        if time.monotonic() - checked >= streams.RENEW_SECONDS:
+            checked = time.monotonic()
+            if not await sync_to_async(streams.signed_in)(session_key, user_id):
+                yield "event: end\ndata: {\"reason\":\"signed out\"}\n\n"
+                return
+            await sync_to_async(streams.renew)(place)
         data = await asyncio.to_thread(services.snapshot, site_id, int(time.time() * 1000))
         body = json.dumps(data, separators=(",", ":"))
         if body != last:

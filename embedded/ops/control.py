@@ -1,4 +1,11 @@
-"""The emulator's own endpoints, beside the AWS APIs:
+"""The emulator's own endpoints, beside the AWS APIs. Each answers only a request carrying
+the stack's token (header X-LiveInsight-Token; the SNS sink, which SNS posts to, takes it
+as ?token=), and a POST or DELETE only as application/json, so no web page a developer
+opens can read them or inject a fault. moto's own `/moto-api/` (reset, state, config) needs
+the token too. And since moto checks no signature, no request a browser sent on a page's
+behalf reaches the AWS APIs at all: one with an `Origin`, a cross-site `Sec-Fetch-Site`, or
+(when the emulator listens on loopback) a `Host` that is not a loopback name, which is how
+a DNS-rebinding page would come:
 
   GET /_liveinsight/requests            requests per AWS operation
   GET|POST|DELETE /_liveinsight/faults  the injected faults (POST a fault, DELETE ?id= or all)
@@ -11,6 +18,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections import Counter, deque
 from pathlib import Path
@@ -20,12 +28,16 @@ from urllib.parse import parse_qs
 from . import faults
 
 PREFIX = "/_liveinsight/"
+MOTO_API = "/moto-api/"
+NO_TOKEN = "the stack's control token is missing or wrong"
 KEEP = 1000
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Control:
-    def __init__(self, app: Any, sink_file: Path | None = None, partitions: Any = None) -> None:
-        self.app, self.partitions = app, partitions
+    def __init__(self, app: Any, token: str, sink_file: Path | None = None, partitions: Any = None,
+                 loopback: bool = True) -> None:
+        self.app, self.token, self.partitions, self.loopback = app, token, partitions, loopback
         self.counts: Counter[str] = Counter()
         self.notifications: deque[dict[str, Any]] = deque(maxlen=KEEP)
         self.history: deque[dict[str, Any]] = deque(maxlen=KEEP)
@@ -37,6 +49,11 @@ class Control:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
+        if self._from_a_browser(environ):
+            return _answer_json(start_response, "403 Forbidden", {"error": "the emulator answers no browser"})
+        given = environ.get("HTTP_X_LIVEINSIGHT_TOKEN", "")
+        if path.startswith(MOTO_API) and not hmac.compare_digest(given, self.token):
+            return _answer_json(start_response, "403 Forbidden", {"error": NO_TOKEN})
         if not path.startswith(PREFIX) and faults.outage():
             # A connection that was open when the outage began: one last answer, then it closes,
             # and new connections are dropped (motoserver.Server.handle).
@@ -51,13 +68,35 @@ class Control:
             return self.app(environ, start_response)
         method = environ["REQUEST_METHOD"]
         name = path[len(PREFIX):]
-        try:
-            status, body = self._answer(name, method, environ)
-        except (faults.Invalid, ValueError, KeyError) as error:
-            status, body = "400 Bad Request", {"error": str(error)}
-        data = json.dumps(body, default=str).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
-        return [data]
+        refused = self._refused(name, method, environ)
+        if refused:
+            status, body = refused
+        else:
+            try:
+                status, body = self._answer(name, method, environ)
+            except (faults.Invalid, ValueError, KeyError) as error:
+                status, body = "400 Bad Request", {"error": str(error)}
+        return _answer_json(start_response, status, body)
+
+    def _from_a_browser(self, environ: dict[str, Any]) -> bool:
+        if "HTTP_ORIGIN" in environ or environ.get("HTTP_SEC_FETCH_SITE", "none") not in ("none", "same-origin"):
+            return True
+        if not self.loopback:
+            return False
+        host = environ.get("HTTP_HOST", "127.0.0.1").lower()
+        name = host[:host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
+        return name not in LOOPBACK and not name.endswith(".localhost")
+
+    def _refused(self, name: str, method: str, environ: dict[str, Any]) -> tuple[str, Any] | None:
+        given = environ.get("HTTP_X_LIVEINSIGHT_TOKEN", "")
+        if name == "sink":
+            given = given or parse_qs(environ.get("QUERY_STRING", "")).get("token", [""])[0]
+        if not hmac.compare_digest(given, self.token):
+            return "403 Forbidden", {"error": NO_TOKEN}
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
+        if method in ("POST", "DELETE") and name != "sink" and content_type != "application/json":
+            return "415 Unsupported Media Type", {"error": "send application/json"}
+        return None
 
     def _answer(self, name: str, method: str, environ: dict[str, Any]) -> tuple[str, Any]:
         if name == "requests":
@@ -91,3 +130,9 @@ class Control:
 def _json(environ: dict[str, Any]) -> Any:
     size = int(environ.get("CONTENT_LENGTH") or 0)
     return json.loads(environ["wsgi.input"].read(size) or b"{}")
+
+
+def _answer_json(start_response: Any, status: str, body: Any) -> list[bytes]:
+    data = json.dumps(body, default=str).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]

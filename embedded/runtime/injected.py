@@ -12,14 +12,16 @@ import time
 import urllib.request
 from typing import Any
 
+from ..settings import TOKEN_HEADER
 from .pool import Outcome
 
 POLL_S = 1.0
 
 
 class Injected:
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, token: str) -> None:
         self.url = endpoint.rstrip("/") + "/_liveinsight/faults"
+        self.token = token
         self.faults: list[dict[str, Any]] = []
         self._stop = threading.Event()
 
@@ -32,7 +34,8 @@ class Injected:
     def _poll(self) -> None:
         while not self._stop.wait(POLL_S):
             try:
-                with urllib.request.urlopen(self.url, timeout=2) as answer:
+                request = urllib.request.Request(self.url, headers={TOKEN_HEADER: self.token})
+                with urllib.request.urlopen(request, timeout=2) as answer:
                     found = json.loads(answer.read())
                 self.faults = [f for f in found if f.get("target") == "lambda"]
             except OSError:

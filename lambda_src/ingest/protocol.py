@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,13 @@ def _schema_dir() -> Path:
     raise FileNotFoundError("protocol/v1 schemas are missing from the package")
 
 
-def _compile(name: str) -> Any:
-    return fastjsonschema.compile(json.loads((_schema_dir() / name).read_text()))
+def _load(name: str) -> Any:
+    return json.loads((_schema_dir() / name).read_text())
 
 
-_request = _compile("request.schema.json")
-_event = _compile("event.schema.json")
+EVENT_SCHEMA = _load("event.schema.json")
+_request = fastjsonschema.compile(_load("request.schema.json"))
+_event = fastjsonschema.compile(EVENT_SCHEMA)
 
 
 def parse(body: str | bytes, max_bytes: int) -> list[Any]:
@@ -33,7 +35,7 @@ def parse(body: str | bytes, max_bytes: int) -> list[Any]:
     if size > max_bytes:
         raise BodyTooLarge(f"body is {size} bytes; the limit is {max_bytes}")
     try:
-        data = json.loads(body, parse_constant=_NotANumber)
+        data = json.loads(body, parse_constant=_NotANumber, parse_float=_finite)
     except ValueError:
         raise InvalidBody("body is not valid JSON") from None
     except RecursionError:
@@ -45,9 +47,18 @@ def parse(body: str | bytes, max_bytes: int) -> list[Any]:
     return data["events"] if "events" in data else [data]
 
 
-class _NotANumber(str):
-    """NaN, Infinity and -Infinity as JSON may carry them: not a number, so the schema
-    refuses the event that holds one, and nothing stores or counts it."""
+class _NotANumber:
+    """NaN, Infinity and -Infinity as JSON may carry them (and 1e999, which is infinite as a
+    float): neither a number nor a string, so the schema refuses the event that holds one in
+    any field it knows, and nothing stores or counts it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _finite(text: str) -> float | _NotANumber:
+    value = float(text)
+    return value if math.isfinite(value) else _NotANumber(text)
 
 
 def check(events: list[Any]) -> tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]:
@@ -56,13 +67,26 @@ def check(events: list[Any]) -> tuple[list[tuple[int, dict[str, Any]]], list[dic
     for index, event in enumerate(events):
         try:
             _event(event)
-        except fastjsonschema.JsonSchemaException as error:
+        except fastjsonschema.JsonSchemaValueException as error:
             rejected.append({"index": index, "reason": _reason(error)})
         else:
             valid.append((index, event))
     return valid, rejected
 
 
-def _reason(error: fastjsonschema.JsonSchemaException) -> str:
-    message = str(error)
-    return message.replace("data.", "", 1).replace("data ", "event ", 1)
+def _reason(error: fastjsonschema.JsonSchemaValueException) -> str:
+    """Why an event was refused, from a fixed set: the field's place in the schema and the
+    rule it broke, never a name the client chose ("props.*: maxLength", not "props.myKey")."""
+    node, place = EVENT_SCHEMA, []
+    for part in error.path[1:]:
+        if isinstance(part, str) and part in node.get("properties", {}):
+            node, name = node["properties"][part], part
+        elif isinstance(node.get("additionalProperties"), dict):
+            node, name = node["additionalProperties"], "*"
+        else:
+            break
+        place.append(name)
+    reason = f"{'.'.join(place) or 'event'}: {error.rule}"
+    if error.rule == "required" and isinstance(error.rule_definition, list) and isinstance(error.value, dict):
+        reason += f" ({', '.join(str(r) for r in error.rule_definition if r not in error.value)})"
+    return reason

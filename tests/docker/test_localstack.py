@@ -60,7 +60,8 @@ def containers() -> Iterator[dict[str, str]]:
 def env(urls: dict[str, str], state: Path) -> dict[str, str]:
     return {**os.environ, "AWS_ENDPOINT_URL": urls["localstack"],
             "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-            "LIVEINSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1"}
+            "LIVEINSIGHT_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
 
 
 def liveinsight(environment: dict[str, str], *args: str) -> str:
@@ -74,7 +75,7 @@ def test_events_reach_the_dashboard_through_localstack(containers: dict[str, str
     environment = env(containers, tmp_path)
     outputs = json.loads(liveinsight(environment, "deploy", "--target", "localstack"))
     assert {"ApiEndpoint", "EventsTableName", "OperationsDashboardName"} <= set(outputs)
-    demo = json.loads(liveinsight(environment, "demo-user"))
+    demo = json.loads(liveinsight(environment, "demo-user", "--secrets"))
     ingest = liveinsight(environment, "ingest-url").strip()
 
     visitor = f"v-{uuid.uuid4().hex[:12]}"

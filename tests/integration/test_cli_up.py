@@ -1,5 +1,6 @@
 """`liveinsight up --detach`, `status` and `down`, as a script would use them."""
 
+import json
 import os
 import socket
 import subprocess
@@ -58,7 +59,9 @@ def test_up_detach_status_down(env):
         assert ingest.status_code == 200
         dashboard = f"http://127.0.0.1:{env['LIVEINSIGHT_DJANGO_PORT']}"
         assert "/accounts/login/" in requests.get(f"{dashboard}/", timeout=10).url  # login required
-        token = started.stdout.split("API token", 1)[1].split()[0]
+        assert "API token    (shown only on a terminal" in started.stdout  # stdout is a pipe here
+        demo = json.loads(run(["demo-user", "--secrets"], env).stdout)
+        token = demo["token"]
         api = requests.get(f"{dashboard}/api/realtime", params={"site": "demo"},
                            headers={"Authorization": f"Token {token}"}, timeout=10)
         assert api.status_code == 200 and api.json()["site"] == "demo"
@@ -72,6 +75,8 @@ def test_up_detach_status_down(env):
 
     assert stopped.returncode == 0
     assert run(["status"], env).returncode == 1
+    log = (Path(env["LIVEINSIGHT_STATE_DIR"]) / "up.log").read_text()
+    assert "LiveInsight is up" in log and demo["password"] not in log and token not in log
 
 
 def test_ctrl_c_stops_every_part(env):

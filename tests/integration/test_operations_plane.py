@@ -8,21 +8,14 @@ import time
 import uuid
 
 import pytest
-import requests
 
 from embedded.settings import ROOT
 from embedded.supervisor import child_env
 from layout import recent
 from tests.ingest_support import event
-from tests.stack_support import events_counted, eventually
+from tests.stack_support import control, events_counted, eventually
 
 pytestmark = pytest.mark.integration
-
-
-def control(stack, path, method="GET", body=None):
-    answer = requests.request(method, f"{stack.settings.endpoint_url}/_liveinsight/{path}", json=body, timeout=10)
-    answer.raise_for_status()
-    return answer.json()
 
 
 def alarm_state(stack, suffix):

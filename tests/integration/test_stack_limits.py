@@ -2,10 +2,7 @@
 stop a site's counting, and one partition key past 1,000 write units a second is throttled."""
 
 import concurrent.futures
-import json
-import statistics
 import time
-import urllib.request
 import uuid
 
 import boto3
@@ -16,7 +13,7 @@ from botocore.exceptions import ClientError
 from benchmarks.dynamo import item_size
 from layout import counters
 from tests.ingest_support import event
-from tests.stack_support import eventually, today
+from tests.stack_support import control, eventually, today
 
 pytestmark = pytest.mark.integration
 LIMIT = 64 * 1024
@@ -83,15 +80,11 @@ def test_thousands_of_huge_distinct_values_grow_no_item_and_stop_no_counting(sta
     sizes = largest_items(stack)
     assert max(sizes.values()) < LIMIT, sizes
 
-    times = []
-    for _ in range(40):
-        started = time.perf_counter()
-        answer = stack.query("sessions/active", owner["token"], site=site)
-        times.append((time.perf_counter() - started) * 1000)
-        assert answer.status_code == 200
-        time.sleep(0.1)
-    assert statistics.quantiles(times, n=20)[-1] <= 50, times
-    print(f"largest items {sizes}; /api/sessions/active p95 {statistics.quantiles(times, n=20)[-1]:.1f} ms")
+    # the active sessions' answer stays small (its speed is bench_dashboard's to measure)
+    answer = stack.query("sessions/active", owner["token"], site=site, limit=100)
+    assert answer.status_code == 200 and len(answer.json()["sessions"]) == 100
+    assert len(answer.content) < 256 * 1024, len(answer.content)
+    print(f"largest items {sizes}; /api/sessions/active?limit=100 answers {len(answer.content):,} bytes")
 
 
 def test_a_partition_key_past_1000_write_units_a_second_is_throttled_and_reported(stack):
@@ -116,7 +109,6 @@ def test_a_partition_key_past_1000_write_units_a_second_is_throttled_and_reporte
     assert throttled == "ThrottlingException" and time.monotonic() - started < 5
     ddb.put_item(TableName=table, Item={"pk": {"S": "cold#" + hot}, "sk": {"S": "1"}})  # other keys go on
 
-    with urllib.request.urlopen(f"{stack.settings.endpoint_url}/_liveinsight/partitions", timeout=5) as answer:
-        report = json.loads(answer.read())
+    report = control(stack, "partitions")
     mine = [k for k in report["hot"] if k["key"] == hot]
     assert mine and mine[0]["write_units_per_s"] >= 1000 and mine[0]["largest_item_bytes"] > 40_000

@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -42,7 +44,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
+# Logins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for one username
+# from one address, that pair is locked out for AXES_COOLOFF_TIME.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LIVEINSIGHT_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LIVEINSIGHT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [
     {
@@ -61,16 +71,24 @@ ASGI_APPLICATION = "config.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "index"
+LOGOUT_REDIRECT_URL = "login"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # first, so an anonymous call gets 401 with WWW-Authenticate: Token
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.handle",
 }
+# API tokens (django-rest-knox): stored hashed, shown once, expiring after LIVEINSIGHT_TOKEN_DAYS.
+REST_KNOX = {"TOKEN_TTL": timedelta(days=int(os.environ.get("LIVEINSIGHT_TOKEN_DAYS", "90"))),
+             "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
+# A live page's Server-Sent Events stream lives at most this long, and a user holds at most
+# this many at once; one ends as soon as its session or token does.
+LIVEINSIGHT_STREAM_SECONDS = int(os.environ.get("LIVEINSIGHT_STREAM_SECONDS", "3600"))
+LIVEINSIGHT_STREAMS_PER_USER = int(os.environ.get("LIVEINSIGHT_STREAMS_PER_USER", "8"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "LiveInsight API",
     "DESCRIPTION": "Real-time and historical web analytics for the sites you own.",
@@ -78,6 +96,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from this app: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.error_responses"],
 }
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "build" / "static"  # `manage.py collectstatic` for production

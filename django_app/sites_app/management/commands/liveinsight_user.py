@@ -1,10 +1,11 @@
-"""Ensure a user with an API token, and optionally a site they own; print them as JSON."""
+"""Ensure a user, give them a new API token (stored hashed, expiring; printed only here), and
+optionally a site they own; print them as JSON."""
 
 import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from sites_app import funnels
 from sites_app.models import Site
@@ -29,8 +30,8 @@ class Command(BaseCommand):
         user.set_password(options["password"])
         user.is_staff = user.is_staff or options["staff"]
         user.save()
-        token, _ = Token.objects.get_or_create(user=user)
-        out = {"username": user.username, "password": options["password"], "token": token.key}
+        _, token = AuthToken.objects.create(user=user)
+        out = {"username": user.username, "password": options["password"], "token": token}
         if options["site"]:
             defaults = {"owner": user, "name": options["site_name"] or options["site"],
                         "allowed_origins": options["origin"]}
