@@ -52,7 +52,7 @@ integration: $(STAMP) $(ASSETS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy embedded layout lambda_src/ingest lambda_src/sessionize lambda_src/aggregate simulator loadtests
+	$(VENV)/bin/mypy liveinsight embedded layout stackstate lambda_src/ingest lambda_src/sessionize lambda_src/aggregate simulator loadtests
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
@@ -60,7 +60,7 @@ bench: $(STAMP)
 # Headless Locust against the embedded stack (started if it is not up); reports in build/loadtest/.
 # SHAPE=ramp|spike|soak, or USERS=50 SECONDS=60; COMPRESSION=10 divides think times.
 loadtest: $(STAMP) $(ASSETS)
-	$(PY) -m loadtests.run $(if $(SHAPE),--shape $(SHAPE)) --users $(or $(USERS),50) \
+	$(PY) -m liveinsight loadtest $(if $(SHAPE),--shape $(SHAPE)) --users $(or $(USERS),50) \
 	  --seconds $(or $(SECONDS),60) --compression $(or $(COMPRESSION),10)
 
 clean:

@@ -21,10 +21,12 @@ import boto3
 import orjson
 import requests
 
-from embedded import deploy
+import stackstate
 from embedded.settings import ROOT
-from embedded.supervisor import DEMO_FUNNEL, another_gateway, child_env
 from layout import active, recent
+from liveinsight.config import child_env
+from liveinsight.demo import DEMO_FUNNEL
+from liveinsight.stack import another_gateway
 
 from . import history_load, loadgen
 from .bench_ingest import UA
@@ -96,16 +98,17 @@ def original_scan(ddb: Any, table: str, expired: int) -> list[float]:
     return timings
 
 
-def demo_token(settings: Any) -> dict[str, str]:
+def demo_token(config: Any) -> dict[str, str]:
     out = subprocess.run([sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_user", "demo",
                           "--password", "liveinsight", "--site", "demo", f"--funnel={DEMO_FUNNEL}"],
-                         env=child_env(settings), check=True, capture_output=True, text=True).stdout
+                         env=child_env(config), check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
-def freshness(settings: Any, user: dict[str, str]) -> list[float]:
+def freshness(config: Any, user: dict[str, str]) -> list[float]:
     """Seconds from an ingest 200 until the live stream shows that page."""
-    dashboard = f"http://{settings.host}:{settings.django_port}"
+    settings = config.emulator
+    dashboard = config.dashboard_url
     session = requests.Session()
     login = session.get(f"{dashboard}/accounts/login/", timeout=10)
     session.post(f"{dashboard}/accounts/login/", timeout=10, data={
@@ -145,12 +148,12 @@ def freshness(settings: Any, user: dict[str, str]) -> list[float]:
     return delays
 
 
-def history_calls(settings: Any, user: dict[str, str], visits: list[list[dict[str, Any]]]) -> dict[str, Any]:
+def history_calls(config: Any, user: dict[str, str], visits: list[list[dict[str, Any]]]) -> dict[str, Any]:
     """The summary and the daily series over the 30 days, and whether the summary is exact."""
     today = dt.datetime.now(dt.UTC).date()
     first = today - dt.timedelta(days=DAYS - 1)
     params = {"site": "demo", "from": first.isoformat(), "to": today.isoformat()}
-    api = f"http://{settings.host}:{settings.django_port}/api/history"
+    api = f"{config.dashboard_url}/api/history"
     with requests.Session() as http:
         http.headers["Authorization"] = f"Token {user['token']}"
         started = time.perf_counter()
@@ -171,20 +174,21 @@ def history_calls(settings: Any, user: dict[str, str], visits: list[list[dict[st
 
 def run() -> dict[str, Any]:
     parameters = {"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}
-    with embedded_stack(parameters) as settings:
+    with embedded_stack(parameters) as config:
+        settings = config.emulator
         ddb = boto3.client("dynamodb", endpoint_url=settings.endpoint_url, region_name=settings.region)
-        outputs = deploy.outputs(settings, "liveinsight")
+        outputs = stackstate.outputs(settings.state_dir, "liveinsight")
         seeding = time.perf_counter()
         visits = history_load.visits(STORED, DAYS, int(time.time() * 1000))
         stored = history_load.ingest_all(ddb, outputs, visits)
         seeded_s = time.perf_counter() - seeding
         today = dt.datetime.now(dt.UTC).date()
         counted_s = history_load.wait_counted(ddb, outputs, today - dt.timedelta(days=DAYS), today, stored)
-        user = demo_token(settings)
-        history = history_calls(settings, user, visits)  # before the live sessions join today's numbers
+        user = demo_token(config)
+        history = history_calls(config, user, visits)  # before the live sessions join today's numbers
         start_sessions(settings, ACTIVE)
         event_scan = history_load.scan_summary(ddb, outputs["EventsTableName"], *history["range"])
-        url = f"http://{settings.host}:{settings.django_port}/api/sessions/active"
+        url = f"{config.dashboard_url}/api/sessions/active"
         headers = {"Authorization": f"Token {user['token']}"}
         with requests.Session() as http:
             def count() -> int:
@@ -203,9 +207,9 @@ def run() -> dict[str, Any]:
                 assert answer.status_code == 200
                 ages.append(time.time() * 1000 - answer.json()["at"])
         cold, reads = table_reads(ddb, outputs)
-        fresh = freshness(settings, user)
-        with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
-            baseline_table = deploy.state(settings, "baseline")["resources"]
+        fresh = freshness(config, user)
+        with another_gateway(config, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline"):
+            baseline_table = stackstate.read(settings.state_dir, "baseline")["resources"]
             table = baseline_table["ActiveSessionsTable"]["PhysicalResourceId"]
             scan = original_scan(ddb, table, expired=ACTIVE * 4)
     figures: dict[str, Any] = {

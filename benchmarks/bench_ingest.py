@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 from embedded.settings import ROOT, TOKEN_HEADER, control_token
-from embedded.supervisor import another_gateway
+from liveinsight.stack import another_gateway
 
 from . import loadgen
 from .harness import embedded_stack
@@ -115,8 +115,9 @@ def handler_cpu_us_per_event(batches: int = 400) -> float:
 
 
 def run() -> dict[str, Any]:
-    with embedded_stack({"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}) as settings:
-        with another_gateway(settings, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline") as port:
+    with embedded_stack({"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}) as config:
+        settings = config.emulator
+        with another_gateway(config, ROOT / "benchmarks" / "baseline" / "template.yaml", "baseline") as port:
             baseline, baseline_writes = measure(settings, port)
         ours, our_writes = measure(settings, settings.gateway_port)
     cpu = handler_cpu_us_per_event()

@@ -18,7 +18,7 @@ import uuid
 import boto3
 
 from embedded.settings import ROOT
-from embedded.supervisor import another_gateway
+from liveinsight.stack import another_gateway
 
 from . import loadgen
 from .harness import embedded_stack
@@ -91,7 +91,8 @@ def pct(values: list[float], p: int) -> float:
 
 
 def run() -> dict[str, float]:
-    with embedded_stack() as settings, another_gateway(settings, PROBE / "template.yaml", "probe") as port:
+    with embedded_stack() as config, another_gateway(config, PROBE / "template.yaml", "probe") as port:
+        settings = config.emulator
         rates = moto_rates(settings)
         trivial = loadgen.request_bytes("GET", settings.host, port, "/trivial")
         payloads = itertools.repeat(trivial)

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from embedded.ports import free_port
 from embedded.settings import Settings
-from embedded.supervisor import Stack
+from liveinsight.config import Config
+from liveinsight.stack import Stack
 
 
 @contextlib.contextmanager
-def embedded_stack(parameters: dict[str, str] | None = None) -> Iterator[Settings]:
+def embedded_stack(parameters: dict[str, str] | None = None) -> Iterator[Config]:
     with tempfile.TemporaryDirectory() as state:
         settings = Settings(state_dir=Path(state), region="us-east-1", stack_name="liveinsight",
-                            moto_port=free_port(), gateway_port=free_port(), django_port=free_port())
-        stack = Stack(settings, parameters)
+                            moto_port=free_port(), gateway_port=free_port())
+        config = Config(emulator=settings, django_port=free_port(), source=dict(os.environ))
+        stack = Stack(config, parameters)
         try:
             stack.start()
-            yield settings
+            yield config
         finally:
             stack.stop()

@@ -4,7 +4,6 @@ and boto3 clients from the standard configuration. No table name is written here
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from typing import Any
 
@@ -12,15 +11,15 @@ import boto3
 import orjson
 from django.conf import settings
 
+import stackstate
 from layout.ddb import as_sent
 
 
 def outputs() -> dict[str, str]:
     """From LIVEINSIGHT_OUTPUTS (JSON, as the web tier on AWS sets it), or the file a deploy wrote."""
-    if os.environ.get("LIVEINSIGHT_OUTPUTS"):
-        return json.loads(os.environ["LIVEINSIGHT_OUTPUTS"])
-    path = settings.LIVEINSIGHT_STATE_DIR / "stacks" / f"{settings.LIVEINSIGHT_STACK}.json"
-    return json.loads(path.read_text())["outputs"]
+    if settings.LIVEINSIGHT_OUTPUTS:
+        return json.loads(settings.LIVEINSIGHT_OUTPUTS)
+    return stackstate.outputs(settings.LIVEINSIGHT_STATE_DIR, settings.LIVEINSIGHT_STACK)
 
 
 @cache

@@ -1,8 +1,11 @@
-"""boto3 clients built from the standard configuration (AWS_ENDPOINT_URL and friends)."""
+"""boto3 clients for an explicit target: the emulator (its endpoint, region and dummy keys,
+from the settings built at the entry point), LocalStack, or AWS itself (no endpoint: boto3's
+own chain finds region and credentials). Nothing here reads the environment."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -12,16 +15,22 @@ from botocore.config import Config
 _CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=32)
 
 
-def client(service: str) -> Any:
-    """A client for the endpoint the environment names now (one process may start several stacks)."""
-    return _client(service, endpoint(service), os.environ.get("AWS_DEFAULT_REGION"))
+@dataclass(frozen=True)
+class Target:
+    endpoint_url: str | None  # None: AWS
+    region: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = None
 
 
-def endpoint(service: str) -> str | None:
-    """The endpoint boto3 would use: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL (None: AWS)."""
-    return os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ.get("AWS_ENDPOINT_URL")
+def from_source(source: Mapping[str, str]) -> Target:
+    """The target boto3's standard variables name (AWS_ENDPOINT_URL and friends), as given."""
+    return Target(source.get("AWS_ENDPOINT_URL"), source.get("AWS_DEFAULT_REGION") or source.get("AWS_REGION"),
+                  source.get("AWS_ACCESS_KEY_ID"), source.get("AWS_SECRET_ACCESS_KEY"))
 
 
 @cache
-def _client(service: str, endpoint: str | None, region: str | None) -> Any:
-    return boto3.session.Session().client(service, endpoint_url=endpoint, region_name=region, config=_CONFIG)
+def client(service: str, target: Target) -> Any:
+    return boto3.session.Session().client(
+        service, endpoint_url=target.endpoint_url, region_name=target.region, config=_CONFIG,
+        aws_access_key_id=target.access_key, aws_secret_access_key=target.secret_key)

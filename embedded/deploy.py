@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
+import stackstate
+
 from . import package, template
-from .aws import client
+from .aws import Target, client
 from .intrinsics import Scope, resolve
 from .resources import provision
 from .settings import ACCOUNT_ID, Settings, control_token
@@ -30,7 +31,7 @@ def deploy(
     """Deploy the stack and answer its outputs, which are also saved for readers."""
     sam = template.load(template_path)
     for logical_id, zip_path in package.build_all(sam, template_path.parent).items():
-        sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings.artifact_bucket, zip_path)
+        sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings.aws, settings.artifact_bucket, zip_path)
     sink = f"{settings.endpoint_url}/_liveinsight/sink?token={control_token(settings.state_dir)}"
     defaults = {"AlarmHttpEndpoint": sink,  # the emulator's sink
                 "BackupRetentionDays": "0"}  # moto has no AWS Backup plans
@@ -45,11 +46,11 @@ def deploy(
         if "Condition" in resource and not scope.condition(resource["Condition"]):
             continue
         props = resolve(resource.get("Properties", {}), scope)
-        ref, attrs = provision(resource["Type"], stack_name, logical_id, props)
+        ref, attrs = provision(settings.aws, resource["Type"], stack_name, logical_id, props)
         scope.refs[logical_id] = ref
         scope.attrs[logical_id] = attrs
         physical[logical_id] = {"Type": resource["Type"], "PhysicalResourceId": ref}
-    seed(sam, scope.refs)
+    seed(settings.aws, sam, scope.refs)
     outputs = {name: str(resolve(o["Value"], scope)) for name, o in cfn.get("Outputs", {}).items()
                if "Condition" not in o or scope.condition(o["Condition"])}
     save(settings, stack_name, {"outputs": outputs, "resources": physical, "deployed_at": time.time()})
@@ -72,20 +73,20 @@ def make_scope(parameters: dict[str, Any], conditions: dict[str, Any], region: s
     )
 
 
-def seed(sam: dict[str, Any], table_names: dict[str, str]) -> None:
+def seed(target: Target, sam: dict[str, Any], table_names: dict[str, str]) -> None:
     """Write the template's `Metadata.LiveInsight.SeedItems` into their tables (by logical id)."""
     seeds = sam.get("Metadata", {}).get("LiveInsight", {}).get("SeedItems", {})
-    ddb = client("dynamodb")
+    ddb = client("dynamodb", target)
     for logical_id, items in seeds.items():
         for item in items:
             ddb.put_item(TableName=table_names[logical_id], Item={k: _serialize(v) for k, v in item.items()})
 
 
-def upload(bucket: str, path: Path) -> str:
+def upload(target: Target, bucket: str, path: Path) -> str:
     """Put a file in the artifact bucket under its own sha256, as `sam package` does."""
     data = path.read_bytes()
     key = f"artifacts/{hashlib.sha256(data).hexdigest()}{path.suffix}"
-    s3 = client("s3")
+    s3 = client("s3", target)
     try:
         s3.head_bucket(Bucket=bucket)
     except s3.exceptions.ClientError:
@@ -104,30 +105,4 @@ def artifact_key(code_sha256: str) -> str:
 
 
 def save(settings: Settings, stack_name: str, state: dict[str, Any]) -> None:
-    path = settings.stack_file(stack_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
-    tmp.replace(path)
-
-
-def state(settings: Settings, stack_name: str) -> dict[str, Any]:
-    """What the last deploy of a stack saved (empty if none): outputs, resources, target, URLs."""
-    path = settings.stack_file(stack_name)
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def outputs(settings: Settings, stack_name: str) -> dict[str, str]:
-    """The outputs of the last deploy of a stack."""
-    saved = state(settings, stack_name)
-    if not saved:
-        raise FileNotFoundError(f"stack {stack_name} is not deployed ({settings.stack_file(stack_name)} is missing)")
-    return dict(saved["outputs"])
-
-
-def ingest_url(settings: Settings, stack_name: str, public: bool = False) -> str:
-    """Where events go: the URL a LocalStack or AWS deploy saved (`public`: as a browser on
-    the host reaches it), else the embedded gateway."""
-    saved = state(settings, stack_name)
-    return saved.get("public_ingest_url" if public else "ingest_url") or \
-        f"http://{settings.host}:{settings.gateway_port}"
+    stackstate.write(settings.state_dir, stack_name, state)

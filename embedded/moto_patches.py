@@ -44,6 +44,7 @@ import moto.dynamodb.models as ddb_models
 import moto.dynamodb.models.utilities as ddb_utilities
 import moto.dynamodb.responses as ddb_responses
 import orjson
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.core.utils import utcnow
 from moto.dynamodb.comparisons import create_condition_expression_parser
@@ -116,7 +117,7 @@ _original_transact = ddb_models.DynamoDBBackend.transact_write_items
 def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
     try:
         entries = _journal(self, transact_items)
-    except Exception:  # malformed request: let moto answer it as it does
+    except (JsonRESTError, KeyError, TypeError, ValueError, StopIteration):  # malformed: moto answers it
         return _original_transact(self, transact_items)
     try:
         return _original_transact(self, transact_items)

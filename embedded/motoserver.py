@@ -10,16 +10,13 @@ import logging  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 
-# AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS; and no web page
-# a developer opens may call the emulator from the browser (moto answers CORS for any origin).
-os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-os.environ.setdefault("MOTO_DISABLE_GLOBAL_CORS", "true")
-
 import gevent  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
+from moto.moto_server import werkzeug_app  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from moto.settings import default_user_config  # noqa: E402
 
-from embedded import moto_patches, settings  # noqa: E402
+from embedded import loops, moto_patches, settings  # noqa: E402
 from embedded.ops import alarms, dynamodb_hook, faults, metrics, ttl  # noqa: E402
 from embedded.ops.control import Control  # noqa: E402
 from embedded.settings import control_token  # noqa: E402
@@ -43,10 +40,12 @@ def _control_request(sock) -> bool:  # type: ignore[no-untyped-def]
     return b" /_liveinsight/" in start.split(b"\r\n", 1)[0]
 
 
-def _every(seconds: float, work) -> None:  # type: ignore[no-untyped-def]
-    while True:
-        gevent.sleep(seconds)
-        work()
+def configure_moto() -> None:
+    """AWS managed policies (AWSLambdaBasicExecutionRole and friends) exist on AWS; and no web
+    page a developer opens may call the emulator (moto answers CORS for any origin). Set in
+    moto's own configuration, read before the first request."""
+    default_user_config["iam"] = {**default_user_config.get("iam", {}), "load_aws_managed_policies": True}
+    werkzeug_app.DISABLE_GLOBAL_CORS = True
 
 
 def main() -> None:
@@ -55,16 +54,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=4566)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    configure_moto()
     moto_patches.apply()
     dynamodb_hook.install()
-    state = settings.load().state_dir
+    state = settings.load(os.environ).state_dir
     state.mkdir(parents=True, exist_ok=True)
     app = Control(DomainDispatcherApplication(create_backend_app), control_token(state),
                   sink_file=state / "notifications.jsonl", partitions=dynamodb_hook.partitions,
                   loopback=args.host.startswith("127.") or args.host in ("localhost", "::1"))
-    gevent.spawn(ttl.run_forever)
-    gevent.spawn(alarms.run_forever, app.alarm_changed)
-    gevent.spawn(_every, metrics.FLUSH_S, metrics.flush)
+    gevent.spawn(loops.every, ttl.INTERVAL_S, ttl.sweep, "the TTL sweep")
+    gevent.spawn(loops.every, alarms.EVAL_S, lambda: alarms.evaluate_and_report(app.alarm_changed),
+                 "alarm evaluation")
+    gevent.spawn(loops.every, metrics.FLUSH_S, metrics.flush, "the AWS/DynamoDB metrics")
     server = Server((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
     print(f"moto listening on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()

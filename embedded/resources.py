@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .aws import client
+from .aws import Target, client
 from .intrinsics import TemplateError
 
 Result = tuple[str, dict[str, str]]
@@ -21,8 +21,8 @@ def _name(props: dict[str, Any], key: str, stack: str, logical_id: str) -> str:
     return props.get(key) or f"{stack}-{logical_id}"
 
 
-def dynamodb_table(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    ddb = client("dynamodb")
+def dynamodb_table(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    ddb = client("dynamodb", target)
     name = _name(props, "TableName", stack, logical_id)
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode", "ProvisionedThroughput",
             "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "Tags")
@@ -45,8 +45,8 @@ def dynamodb_table(stack: str, logical_id: str, props: dict[str, Any]) -> Result
     return name, attrs
 
 
-def iam_role(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    iam = client("iam")
+def iam_role(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    iam = client("iam", target)
     name = _name(props, "RoleName", stack, logical_id)[:64]
     try:
         role = iam.create_role(
@@ -68,8 +68,8 @@ def iam_role(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     return name, {"Arn": role["Arn"], "RoleId": role["RoleId"]}
 
 
-def log_group(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    logs = client("logs")
+def log_group(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    logs = client("logs", target)
     name = _name(props, "LogGroupName", stack, logical_id)
     try:
         logs.create_log_group(logGroupName=name)
@@ -81,8 +81,8 @@ def log_group(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     return name, {"Arn": arn}
 
 
-def sns_topic(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    sns = client("sns")
+def sns_topic(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    sns = client("sns", target)
     name = _name(props, "TopicName", stack, logical_id)
     arn = sns.create_topic(Name=name)["TopicArn"]
     for sub in props.get("Subscription", []):
@@ -90,16 +90,16 @@ def sns_topic(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     return arn, {"TopicArn": arn, "TopicName": name}
 
 
-def sns_subscription(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    arn = client("sns").subscribe(
+def sns_subscription(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    arn = client("sns", target).subscribe(
         TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"],
         ReturnSubscriptionArn=True,
     )["SubscriptionArn"]
     return arn, {}
 
 
-def lambda_function(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    aws_lambda = client("lambda")
+def lambda_function(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    aws_lambda = client("lambda", target)
     name = _name(props, "FunctionName", stack, logical_id)
     config = {
         "Role": props["Role"],
@@ -129,8 +129,8 @@ def lambda_function(stack: str, logical_id: str, props: dict[str, Any]) -> Resul
     return name, {"Arn": arn}
 
 
-def lambda_permission(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    aws_lambda = client("lambda")
+def lambda_permission(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    aws_lambda = client("lambda", target)
     spec = {k: props[k] for k in ("FunctionName", "Action", "Principal", "SourceArn") if k in props}
     try:
         aws_lambda.add_permission(StatementId=logical_id, **spec)
@@ -145,9 +145,9 @@ _MAPPING_FIELDS = ("BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOn
                    "TumblingWindowInSeconds")
 
 
-def event_source_mapping(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+def event_source_mapping(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     """A stream's event source mapping; the embedded runtime polls it as Lambda does."""
-    aws_lambda = client("lambda")
+    aws_lambda = client("lambda", target)
     spec = {k: props[k] for k in _MAPPING_FIELDS if k in props}
     for key in ("BatchSize", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts",
                 "MaximumRecordAgeInSeconds", "ParallelizationFactor", "TumblingWindowInSeconds"):
@@ -165,9 +165,9 @@ def event_source_mapping(stack: str, logical_id: str, props: dict[str, Any]) -> 
     return uuid, {"Id": uuid}
 
 
-def http_api(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+def http_api(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     """An HTTP API from its OpenAPI body, as API Gateway's import builds it."""
-    apigw = client("apigatewayv2")
+    apigw = client("apigatewayv2", target)
     body = props.get("Body", {})
     name = body.get("info", {}).get("title") or _name(props, "Name", stack, logical_id)
     cors = _cors(body.get("x-amazon-apigateway-cors") or props.get("CorsConfiguration"))
@@ -183,16 +183,16 @@ def http_api(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
         api_id = apigw.create_api(Name=name, ProtocolType="HTTP", CorsConfiguration=cors)["ApiId"]
     for path, methods in body.get("paths", {}).items():
         for method, operation in methods.items():
-            target = operation.get("x-amazon-apigateway-integration")
-            if not target:
+            spec = operation.get("x-amazon-apigateway-integration")
+            if not spec:
                 continue
             integration = apigw.create_integration(
                 ApiId=api_id,
-                IntegrationType=target["type"].upper(),
-                IntegrationUri=target["uri"],
-                IntegrationMethod=target.get("httpMethod", "POST"),
-                PayloadFormatVersion=target.get("payloadFormatVersion", "2.0"),
-                TimeoutInMillis=int(target.get("timeoutInMillis", 30000)),
+                IntegrationType=spec["type"].upper(),
+                IntegrationUri=spec["uri"],
+                IntegrationMethod=spec.get("httpMethod", "POST"),
+                PayloadFormatVersion=spec.get("payloadFormatVersion", "2.0"),
+                TimeoutInMillis=int(spec.get("timeoutInMillis", 30000)),
             )
             verb = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
             apigw.create_route(
@@ -219,8 +219,8 @@ def _cors(cors: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def http_api_stage(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
-    apigw = client("apigatewayv2")
+def http_api_stage(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+    apigw = client("apigatewayv2", target)
     api_id, name = props["ApiId"], props["StageName"]
     stages = {s["StageName"]: s for s in apigw.get_stages(ApiId=api_id)["Items"]}
     settings = {k: v for k, v in props.get("DefaultRouteSettings", {}).items()
@@ -240,25 +240,25 @@ def http_api_stage(stack: str, logical_id: str, props: dict[str, Any]) -> Result
     return name, {}
 
 
-def cloudwatch_alarm(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+def cloudwatch_alarm(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     name = _name(props, "AlarmName", stack, logical_id)
     spec = {k: v for k, v in props.items() if k != "AlarmName"}
     for key in ("Period", "EvaluationPeriods", "DatapointsToAlarm"):
         if key in spec:
             spec[key] = int(spec[key])
     spec["Threshold"] = float(spec["Threshold"])
-    client("cloudwatch").put_metric_alarm(AlarmName=name, **spec)
-    alarm = client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
+    client("cloudwatch", target).put_metric_alarm(AlarmName=name, **spec)
+    alarm = client("cloudwatch", target).describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
     return name, {"Arn": alarm["AlarmArn"]}
 
 
-def cloudwatch_dashboard(stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+def cloudwatch_dashboard(target: Target, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     name = _name(props, "DashboardName", stack, logical_id)
-    client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=props["DashboardBody"])
+    client("cloudwatch", target).put_dashboard(DashboardName=name, DashboardBody=props["DashboardBody"])
     return name, {}
 
 
-PROVISIONERS: dict[str, Callable[[str, str, dict[str, Any]], Result]] = {
+PROVISIONERS: dict[str, Callable[[Target, str, str, dict[str, Any]], Result]] = {
     "AWS::DynamoDB::Table": dynamodb_table,
     "AWS::IAM::Role": iam_role,
     "AWS::Logs::LogGroup": log_group,
@@ -274,7 +274,7 @@ PROVISIONERS: dict[str, Callable[[str, str, dict[str, Any]], Result]] = {
 }
 
 
-def provision(resource_type: str, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
+def provision(target: Target, resource_type: str, stack: str, logical_id: str, props: dict[str, Any]) -> Result:
     try:
         provisioner = PROVISIONERS[resource_type]
     except KeyError:
@@ -282,4 +282,4 @@ def provision(resource_type: str, stack: str, logical_id: str, props: dict[str, 
             f"{logical_id}: the embedded target cannot provision {resource_type} "
             f"(supported: {', '.join(sorted(PROVISIONERS))})"
         ) from None
-    return provisioner(stack, logical_id, props)
+    return provisioner(target, stack, logical_id, props)

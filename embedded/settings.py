@@ -1,6 +1,7 @@
-"""Settings of the embedded stack, read once from the environment.
+"""Settings of the emulated stack, built once at each entry point from the source it is
+given (the environment, over `.env` where the command reads one) and passed down.
 
-Every environment variable the embedded stack reads is named here.
+Every environment variable the emulator reads is named here.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import stackstate
+
+from .aws import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -23,24 +28,24 @@ class Settings:
     stack_name: str
     moto_port: int
     gateway_port: int
-    django_port: int
     queue_timeout: float = 5.0
     read_timeout: float = 10.0  # how long the gateway waits for a request's body
     max_in_flight: int = 512  # requests the gateway holds at once
     host: str = "127.0.0.1"
     bind: str = "127.0.0.1"  # where the parts listen; 0.0.0.0 in a container
-    demo_password: str = ""  # the dashboard's demo login; empty: one made at random per state directory
 
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.moto_port}"
 
     @property
+    def aws(self) -> Target:
+        """Where this stack's clients go: the emulator, with its dummy keys."""
+        return Target(self.endpoint_url, self.region, "testing", "testing")
+
+    @property
     def artifact_bucket(self) -> str:
         return artifact_bucket(ACCOUNT_ID, self.region)
-
-    def stack_file(self, stack_name: str) -> Path:
-        return self.state_dir / "stacks" / f"{stack_name}.json"
 
 
 def artifact_bucket(account: str, region: str) -> str:
@@ -48,38 +53,29 @@ def artifact_bucket(account: str, region: str) -> str:
     return f"liveinsight-artifacts-{account}-{region}"
 
 
-def load(env: Mapping[str, str] | None = None) -> Settings:
-    source: Mapping[str, str] = os.environ if env is None else env
+def load(source: Mapping[str, str]) -> Settings:
     return Settings(
-        state_dir=Path(source.get("LIVEINSIGHT_STATE_DIR", ROOT / ".liveinsight")),
+        state_dir=stackstate.state_dir(source),
         region=source.get("AWS_DEFAULT_REGION", source.get("AWS_REGION", "us-east-1")),
         stack_name=source.get("LIVEINSIGHT_STACK", "liveinsight"),
         moto_port=int(source.get("LIVEINSIGHT_MOTO_PORT", "4566")),
         gateway_port=int(source.get("LIVEINSIGHT_GATEWAY_PORT", "3000")),
-        django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
         # How long an invocation waits for a free worker before it is throttled.
         queue_timeout=float(source.get("LIVEINSIGHT_QUEUE_TIMEOUT", "5.0")),
         read_timeout=float(source.get("LIVEINSIGHT_GATEWAY_READ_TIMEOUT", "10.0")),
         max_in_flight=int(source.get("LIVEINSIGHT_GATEWAY_MAX_IN_FLIGHT", "512")),
         bind=source.get("LIVEINSIGHT_BIND", "127.0.0.1"),
-        demo_password=source.get("LIVEINSIGHT_DEMO_PASSWORD", ""),
     )
 
 
-def aws_env(settings: Settings) -> dict[str, str]:
-    """The standard boto3 configuration that points every client at the emulator."""
+def aws_env(settings: Settings, source: Mapping[str, str]) -> dict[str, str]:
+    """The standard boto3 configuration that points a child's clients at the emulator."""
     return {
         "AWS_ENDPOINT_URL": settings.endpoint_url,
         "AWS_DEFAULT_REGION": settings.region,
-        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
-        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+        "AWS_ACCESS_KEY_ID": source.get("AWS_ACCESS_KEY_ID", "testing"),
+        "AWS_SECRET_ACCESS_KEY": source.get("AWS_SECRET_ACCESS_KEY", "testing"),
     }
-
-
-def localstack_env() -> dict[str, str]:
-    """LocalStack's usual configuration, for whatever the environment leaves unset."""
-    return {"AWS_ENDPOINT_URL": "http://localhost:4566", "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
 TOKEN_HEADER = "X-LiveInsight-Token"

@@ -13,7 +13,8 @@ from typing import Any
 
 import orjson
 
-from .aws import client
+from . import loops
+from .aws import Target, client
 
 Dimensions = tuple[tuple[str, str], ...]
 _MAX_LOG_BATCH = 5000
@@ -22,7 +23,8 @@ _MAX_VALUES = 150  # distinct values per datum that PutMetricData takes
 
 
 class Telemetry:
-    def __init__(self, interval: float = 0.5) -> None:
+    def __init__(self, target: Target, interval: float = 0.5) -> None:
+        self.target = target
         self.interval = interval
         self._lock = threading.Lock()
         self._logs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -82,11 +84,7 @@ class Telemetry:
             return  # not EMF after all: it stays a plain log line
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.flush()
-            except Exception as exc:  # the emulator may be restarting; keep going
-                print(f"telemetry flush failed: {exc}", flush=True)
+        loops.every(self.interval, self.flush, "sending logs and metrics to the emulator", wait=self._stop.wait)
 
     def flush(self) -> None:
         with self._lock:
@@ -97,7 +95,7 @@ class Telemetry:
         self._flush_metrics(stats, values)
 
     def _flush_logs(self, logs: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
-        cw_logs = client("logs")
+        cw_logs = client("logs", self.target)
         for (group, stream), events in logs.items():
             if (group, stream) not in self._streams:
                 try:
@@ -129,7 +127,7 @@ class Telemetry:
                     "Values": [v for v, _ in chunk],
                     "Counts": [float(c) for _, c in chunk],
                 })
-        cloudwatch = client("cloudwatch")
+        cloudwatch = client("cloudwatch", self.target)
         for ns, data in by_namespace.items():
             for start in range(0, len(data), _MAX_METRIC_BATCH):
                 cloudwatch.put_metric_data(Namespace=ns, MetricData=data[start:start + _MAX_METRIC_BATCH])

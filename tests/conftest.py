@@ -14,10 +14,11 @@ import boto3
 import pytest
 import requests
 
-from embedded import deploy
+import stackstate
 from embedded.ports import free_port
 from embedded.settings import ROOT, Settings
-from embedded.supervisor import Stack, another_gateway, child_env
+from liveinsight.config import Config, child_env
+from liveinsight.stack import Stack, another_gateway
 from tests.ingest_support import BROWSER_UA
 
 PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
@@ -25,6 +26,7 @@ PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
 
 @dataclass
 class Running:
+    config: Config
     settings: Settings
     outputs: dict[str, str]
     api: str
@@ -51,7 +53,7 @@ class Running:
         args = [username, "--password", "pw-" + username, *(["--site", site] if site else [])]
         args += [f"--origin={o}" for o in origins] + [f"--funnel={f}" for f in funnels]
         out = subprocess.run([sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_user", *args],
-                             env=child_env(self.settings), check=True, capture_output=True, text=True).stdout
+                             env=child_env(self.config), check=True, capture_output=True, text=True).stdout
         return json.loads(out)
 
     def query(self, path: str, token: str | None = None, **params: Any) -> requests.Response:
@@ -68,21 +70,24 @@ class Running:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     settings = Settings(
         state_dir=Path(tmp_path_factory.mktemp("state")), region="us-east-1", stack_name="liveinsight",
-        moto_port=free_port(), gateway_port=free_port(), django_port=free_port(), queue_timeout=0.5,
+        moto_port=free_port(), gateway_port=free_port(), queue_timeout=0.5,
     )
-    dashboard = f"http://{settings.host}:{settings.django_port}"
+    django_port = free_port()
+    dashboard = f"http://{settings.host}:{django_port}"
     origins = ["http://127.0.0.1:8000", "http://localhost:8000", dashboard]
     # the demo shop is served by this Django, sends to this gateway, and is driven by Playwright
-    os.environ.update(LIVEINSIGHT_INGEST_URL=f"http://{settings.host}:{settings.gateway_port}",
-                      LIVEINSIGHT_TRACK_AUTOMATION="1")
+    source = {**os.environ, "LIVEINSIGHT_INGEST_URL": f"http://{settings.host}:{settings.gateway_port}",
+              "LIVEINSIGHT_TRACK_AUTOMATION": "1"}
+    config = Config(emulator=settings, django_port=django_port, source=source)
     parameters = {"CorsAllowOrigins": ",".join(origins), "AlarmPeriodSeconds": "10", "CountersBatchWindowSeconds": "1"}
-    running = Stack(settings, parameters)
+    running = Stack(config, parameters)
     try:
         running.start()
-        with another_gateway(settings, PROBE_TEMPLATE, "probe", {"LIVEINSIGHT_QUEUE_TIMEOUT": "0.5"}) as port:
+        with another_gateway(config, PROBE_TEMPLATE, "probe", {"LIVEINSIGHT_QUEUE_TIMEOUT": "0.5"}) as port:
             ready = Running(
+                config=config,
                 settings=settings,
-                outputs=deploy.outputs(settings, "liveinsight"),
+                outputs=stackstate.outputs(settings.state_dir, "liveinsight"),
                 api=f"http://{settings.host}:{settings.gateway_port}",
                 probe=f"http://{settings.host}:{port}",
                 dashboard=dashboard,

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 REFRESH_S = 0.25
 MAX_AGE_MS = 1000
 WATCH_S = 30.0
@@ -82,6 +84,6 @@ class Watcher:
             for site_id in self._watched():
                 try:
                     self.refresh(site_id)
-                except Exception:  # a failed read is retried next round; callers then read themselves
+                except (BotoCoreError, ClientError):  # retried next round; callers then read themselves
                     log.exception("reading the active sessions of %s failed", site_id)
             time.sleep(max(0.0, REFRESH_S - (time.monotonic() - started)))

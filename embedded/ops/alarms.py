@@ -15,7 +15,6 @@ import datetime as dt
 import json
 from typing import Any
 
-import gevent
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.sns.models import sns_backends
 
@@ -158,11 +157,6 @@ def evaluate(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     return changes
 
 
-def run_forever(on_change: Any) -> None:
-    while True:
-        gevent.sleep(EVAL_S)
-        try:
-            for change in evaluate():
-                on_change(change)
-        except Exception as error:  # noqa: BLE001 - keep evaluating; the next round may succeed
-            print(f"alarm evaluation: {error!r}", flush=True)
+def evaluate_and_report(on_change: Any) -> None:
+    for change in evaluate():
+        on_change(change)

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.models.dynamo_type import DynamoType
 
 READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
@@ -33,9 +34,11 @@ def tables_of(operation: str, params: dict[str, Any]) -> list[str]:
 
 
 def _table(backend: Any, table_name: str) -> Any:
+    if backend is None:  # no account or region of that name: moto refuses the request itself
+        return None
     try:
         return backend.get_table(table_name)
-    except Exception:  # noqa: BLE001 - an unknown table was already refused by moto
+    except ResourceNotFoundException:  # moto has refused the request already
         return None
 
 

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import gevent
+from moto.dynamodb.exceptions import ResourceNotFoundException
 from moto.dynamodb.responses import DynamoHandler
 
 from . import capacity, faults, metrics, ttl
@@ -101,7 +102,7 @@ def _note_expiries(backend: Any, operation: str, params: dict[str, Any]) -> None
     for table_name, item in puts:
         try:
             table = backend.get_table(table_name)
-        except Exception:  # noqa: BLE001 - an unknown table was refused already
+        except ResourceNotFoundException:  # moto has refused the request already
             continue
         attribute = (table.ttl or {}).get("AttributeName")
         value = (item or {}).get(attribute or "", {}).get("N") if item is not None else None

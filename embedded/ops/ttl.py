@@ -66,11 +66,3 @@ def sweep(now: float | None = None) -> int:
                     _due[table] = min(_due[table], soonest)
     return deleted
 
-
-def run_forever() -> None:
-    while True:
-        gevent.sleep(INTERVAL_S)
-        try:
-            sweep()
-        except Exception as error:  # noqa: BLE001 - a table changing under a sweep: try next time
-            print(f"ttl sweep: {error!r}", flush=True)

@@ -16,7 +16,7 @@ from .pool import FunctionConfig
 
 def load(settings: Settings, name: str) -> FunctionConfig:
     """A function as Lambda has it, with its zip unpacked where workers run it."""
-    aws_lambda = client("lambda")
+    aws_lambda = client("lambda", settings.aws)
     function = aws_lambda.get_function(FunctionName=name)
     config = function["Configuration"]
     concurrency = function.get("Concurrency", {}).get("ReservedConcurrentExecutions", 1)
@@ -38,7 +38,7 @@ def unpack(settings: Settings, code_sha256: str) -> Path:
     key = artifact_key(code_sha256)
     target = settings.state_dir / "code" / Path(key).stem
     if not (target / ".complete").exists():
-        data = client("s3").get_object(Bucket=settings.artifact_bucket, Key=key)["Body"].read()
+        data = client("s3", settings.aws).get_object(Bucket=settings.artifact_bucket, Key=key)["Body"].read()
         shutil.rmtree(target, ignore_errors=True)
         zipfile.ZipFile(io.BytesIO(data)).extractall(target)
         (target / ".complete").touch()

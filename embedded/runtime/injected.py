@@ -12,6 +12,7 @@ import time
 import urllib.request
 from typing import Any
 
+from .. import loops
 from ..settings import TOKEN_HEADER
 from .pool import Outcome
 
@@ -32,14 +33,16 @@ class Injected:
         self._stop.set()
 
     def _poll(self) -> None:
-        while not self._stop.wait(POLL_S):
-            try:
-                request = urllib.request.Request(self.url, headers={TOKEN_HEADER: self.token})
-                with urllib.request.urlopen(request, timeout=2) as answer:
-                    found = json.loads(answer.read())
-                self.faults = [f for f in found if f.get("target") == "lambda"]
-            except OSError:
-                continue  # an outage: keep what we knew
+        loops.every(POLL_S, self.refresh, "polling the injected faults", wait=self._stop.wait)
+
+    def refresh(self) -> None:
+        request = urllib.request.Request(self.url, headers={TOKEN_HEADER: self.token})
+        try:
+            with urllib.request.urlopen(request, timeout=2) as answer:
+                found = json.loads(answer.read())
+        except OSError:
+            return  # an outage: keep what we knew
+        self.faults = [f for f in found if f.get("target") == "lambda"]
 
     def decide(self, function: str) -> str | None:
         """"error", "timeout" or None for the next invocation of `function`."""

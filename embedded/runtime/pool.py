@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 
+from ..aws import Target
+
 WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("!I")
 INIT_TIMEOUT = 10.0  # Lambda's limit for a function's init phase
@@ -157,11 +159,10 @@ class Function:
             "AWS_LAMBDA_LOG_STREAM_NAME": stream,
             "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
             "LIVEINSIGHT_FUNCTION_ARN": self.config.arn,
-            "LIVEINSIGHT_CONTROL_FD": str(child.fileno()),
             "PYTHONUNBUFFERED": "1",
         }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", str(WORKER),
+            sys.executable, "-I", str(WORKER), str(child.fileno()),
             env=env, pass_fds=[child.fileno()],
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -188,10 +189,10 @@ class Function:
         self.idle.clear()
 
 
-def base_environment() -> dict[str, str]:
-    """What a worker inherits: the AWS configuration and the basics, nothing else."""
-    keep = ("PATH", "HOME", "LANG", "TZ", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION", "us-east-1"))
-    return env
+def base_environment(target: Target) -> dict[str, str]:
+    """What a worker inherits: the basics, and the AWS configuration that points its SDK at
+    the stack it belongs to, as Lambda's does; nothing else."""
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TZ") if k in os.environ}
+    aws = {"AWS_ENDPOINT_URL": target.endpoint_url, "AWS_REGION": target.region, "AWS_DEFAULT_REGION": target.region,
+           "AWS_ACCESS_KEY_ID": target.access_key, "AWS_SECRET_ACCESS_KEY": target.secret_key}
+    return {**env, **{k: v for k, v in aws.items() if v}}

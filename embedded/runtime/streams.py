@@ -21,7 +21,6 @@ import base64
 import datetime as dt
 import json
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from layout.ddb import as_sent
 
-from ..aws import client
+from .. import loops
+from ..aws import Target, client
 from . import injected, invocations
 from .pool import Function, Outcome
 
@@ -69,8 +69,8 @@ class Mapping:
         )
 
 
-def mappings(uuids: list[str]) -> list[Mapping]:
-    aws_lambda = client("lambda")
+def mappings(target: Target, uuids: list[str]) -> list[Mapping]:
+    aws_lambda = client("lambda", target)
     return [Mapping.from_api(aws_lambda.get_event_source_mapping(UUID=u)) for u in uuids]
 
 
@@ -114,10 +114,12 @@ def _plain(value: Any) -> Any:
 
 class ShardPoller:
     def __init__(self, mapping: Mapping, shard: str, function: Function, telemetry: Any,
-                 checkpoints: Checkpoints, faults: injected.Injected | None = None, streams: Any = None) -> None:
+                 checkpoints: Checkpoints, faults: injected.Injected | None = None, streams: Any = None,
+                 target: Target | None = None) -> None:
         self.mapping, self.shard, self.function = mapping, shard, function
         self.telemetry, self.checkpoints, self.faults = telemetry, checkpoints, faults
-        self.streams = streams or as_sent(client("dynamodbstreams"), ("GetRecords",), orjson.loads)
+        self.streams = streams or as_sent(client("dynamodbstreams", target or Target(None)), ("GetRecords",),
+                                              orjson.loads)
         self.pending: list[dict[str, Any]] = []
 
     def _iterator(self) -> str:
@@ -135,17 +137,17 @@ class ShardPoller:
         return answer["NextShardIterator"], records
 
     async def run(self) -> None:
-        """Poll until cancelled. When the stream cannot be read (an outage of the emulator, say),
-        wait and start again from the checkpoint, as Lambda's poller does."""
-        while True:
-            try:
-                await self._poll()
-            except (BotoCoreError, ClientError, OSError) as error:
-                self._log(f"reading the stream failed ({type(error).__name__}: {error}); retrying")
-                await asyncio.sleep(1.0)
-            except Exception:  # noqa: BLE001 - a poller must not die in silence: say why, then go on
-                self._log(f"the poller failed; retrying from the checkpoint:\n{traceback.format_exc()}")
-                await asyncio.sleep(1.0)
+        """Poll until cancelled, starting again from the checkpoint whenever polling stops, as
+        Lambda's poller does: at once after the stream could not be read (an outage of the
+        emulator, say), with a logged traceback and backoff after anything else."""
+        await loops.forever(self._poll_while_readable, f"the poller of {self.shard}")
+
+    async def _poll_while_readable(self) -> None:
+        try:
+            await self._poll()
+        except (BotoCoreError, ClientError, OSError) as error:
+            self._log(f"reading the stream failed ({type(error).__name__}: {error}); retrying")
+            await asyncio.sleep(1.0)
 
     async def _poll(self) -> None:
         iterator = await asyncio.to_thread(self._iterator)
@@ -237,7 +239,7 @@ class ShardPoller:
                            f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {self.mapping.uuid} {message}")
 
 
-def shards(stream_arn: str) -> list[str]:
+def shards(target: Target, stream_arn: str) -> list[str]:
     """The stream's shards (moto's streams have one)."""
-    description = client("dynamodbstreams").describe_stream(StreamArn=stream_arn)["StreamDescription"]
+    description = client("dynamodbstreams", target).describe_stream(StreamArn=stream_arn)["StreamDescription"]
     return [s["ShardId"] for s in description["Shards"]]

@@ -1,6 +1,6 @@
 """One Lambda execution environment: imports the handler once, then serves invocations.
 
-It talks to the runtime over the socket named by LIVEINSIGHT_CONTROL_FD with
+It talks to the runtime over the socket whose descriptor is its first argument, with
 4-byte length-prefixed JSON frames. Its stdout and stderr are the function's
 log stream, like Lambda's. Only the standard library is imported here; run it with `python -I`, so
 nothing but the zip, the standard library and the runtime's SDK is importable.
@@ -96,7 +96,7 @@ def serve(sock: socket.socket) -> None:
     started = time.perf_counter()
     try:
         handler, init_error = _load_handler(), None
-    except Exception as exc:  # an init error fails every invocation, as on Lambda
+    except Exception as exc:  # noqa: BLE001 - any init error fails every invocation, as on Lambda
         handler, init_error = None, _error(exc)
         print(json.dumps(init_error), flush=True)
     init_ms: float | None = (time.perf_counter() - started) * 1000
@@ -116,7 +116,7 @@ def serve(sock: socket.socket) -> None:
             try:
                 result = handler(request["event"], Context(request_id, request["deadline_ms"]))
                 reply = {"ok": True, "result": result}
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever a handler raises is the invocation's error
                 reply = {"ok": False, "error": _error(exc)}
                 print(f"[ERROR] {type(exc).__name__}: {exc}", flush=True)
         duration = (time.perf_counter() - begin) * 1000
@@ -136,7 +136,7 @@ def serve(sock: socket.socket) -> None:
 
 
 def main() -> None:
-    sock = socket.socket(fileno=int(os.environ.pop("LIVEINSIGHT_CONTROL_FD")))
+    sock = socket.socket(fileno=int(sys.argv[1]))  # the runtime's end of the control socket
     isolate(os.environ["LAMBDA_TASK_ROOT"])
     os.chdir(os.environ["LAMBDA_TASK_ROOT"])
     serve(sock)

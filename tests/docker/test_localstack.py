@@ -31,10 +31,12 @@ LOCALSTACK_IMAGE = "localstack/localstack:2026.03.0"  # the same pin as docker-c
 
 def unavailable() -> str | None:
     try:
+        from docker.errors import DockerException
+
         import docker
 
         docker.from_env(timeout=3).ping()
-    except Exception as error:  # any failure to reach an engine means: no Docker here
+    except (ImportError, DockerException, OSError) as error:  # no engine answers here
         return f"no Docker engine answers ({type(error).__name__}: {error})"
     if not os.environ.get("LOCALSTACK_AUTH_TOKEN"):
         return "LOCALSTACK_AUTH_TOKEN is not set; LocalStack needs one since March 2026"
@@ -65,7 +67,7 @@ def env(urls: dict[str, str], state: Path) -> dict[str, str]:
 
 
 def liveinsight(environment: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "embedded.cli", *args], cwd=ROOT, env=environment,
+    done = subprocess.run([sys.executable, "-m", "liveinsight", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout

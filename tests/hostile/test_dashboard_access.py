@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +18,8 @@ import requests
 from embedded import ports
 from embedded.ports import free_port
 from embedded.settings import ROOT
-from embedded.supervisor import child_env, parts
+from liveinsight.config import child_env
+from liveinsight.stack import parts
 from tests.hostile.conftest import sign_in
 
 pytestmark = pytest.mark.hostile
@@ -30,8 +32,8 @@ def database(stack) -> sqlite3.Connection:
 
 
 def cli(stack, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "embedded.cli", "token", *args], cwd=ROOT, timeout=60,
-                          env=child_env(stack.settings), capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "liveinsight", "token", *args], cwd=ROOT, timeout=60,
+                          env=child_env(stack.config), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -87,7 +89,7 @@ def test_logins_are_throttled_per_user_and_address(stack):
 
 
 def test_asgi_needs_the_settings_named(stack):
-    env = {k: v for k, v in child_env(stack.settings).items() if k != "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in child_env(stack.config).items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run([sys.executable, "-c", "import config.asgi"], cwd=ROOT / "django_app", env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -98,8 +100,8 @@ def test_asgi_needs_the_settings_named(stack):
 def short_streams(stack) -> Iterator[str]:
     """A second dashboard on the same data whose streams live STREAM_SECONDS, two per user."""
     port = free_port()
-    command = [port if arg == str(stack.settings.django_port) else arg for arg in parts(stack.settings)[2].command]
-    env = {**child_env(stack.settings), "LIVEINSIGHT_STREAM_SECONDS": str(STREAM_SECONDS),
+    command = parts(replace(stack.config, django_port=port))[2].command
+    env = {**child_env(stack.config), "LIVEINSIGHT_STREAM_SECONDS": str(STREAM_SECONDS),
            "LIVEINSIGHT_STREAMS_PER_USER": "2"}
     process = subprocess.Popen([str(arg) for arg in command], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

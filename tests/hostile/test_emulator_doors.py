@@ -91,7 +91,7 @@ def outside_addresses() -> list[str]:
 
 
 def test_everything_listens_on_loopback_only(stack):
-    ports = [stack.settings.moto_port, stack.settings.gateway_port, stack.settings.django_port]
+    ports = [stack.settings.moto_port, stack.settings.gateway_port, stack.config.django_port]
     assert stack.settings.bind == "127.0.0.1"
     for address in outside_addresses():
         for port in ports:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 def run(args, env, timeout=240):
-    return subprocess.run([sys.executable, "-m", "embedded.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "liveinsight", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -80,7 +80,7 @@ def test_up_detach_status_down(env):
 
 
 def test_ctrl_c_stops_every_part(env):
-    process = subprocess.Popen([sys.executable, "-m", "embedded.cli", "up"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "liveinsight", "up"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     for line in process.stdout:

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from embedded import cloud, deploy, template
+import stackstate
+from embedded import cloud, template
+from embedded.aws import Target, client
 from embedded.intrinsics import TemplateError
 from embedded.ports import free_port
 from embedded.settings import ROOT
@@ -22,34 +23,34 @@ TEMPLATE = ROOT / "tests" / "fixtures" / "cloud" / "template.yaml"
 
 
 @pytest.fixture
-def cloudformation(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def cloudformation(stack: Any) -> Iterator[str]:
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     yield f"http://127.0.0.1:{port}"
     server.stop()
 
 
+def target(url: str) -> Target:
+    """Another moto standing in for LocalStack or AWS, with CloudFormation's own deploy."""
+    return Target(url, "us-east-1", "testing", "testing")
+
+
 def test_deploy_packages_nested_templates_and_seeds_the_tables(
         stack: Any, cloudformation: str) -> None:
-    outputs = cloud.deploy_stack(stack.settings, TEMPLATE, "cloudtest", "localstack")
+    outputs = cloud.deploy_stack(stack.settings, target(cloudformation), TEMPLATE, "cloudtest", "localstack")
 
     assert outputs["SitesTableName"] == "cloudtest-sites"
-    assert deploy.outputs(stack.settings, "cloudtest") == outputs  # saved where every reader looks
-    cfn = boto3.client("cloudformation", endpoint_url=cloudformation)
+    assert stackstate.outputs(stack.settings.state_dir, "cloudtest") == outputs  # saved where every reader looks
+    cfn = client("cloudformation", target(cloudformation))
     sent = json.loads(cfn.get_template(StackName="cloudtest")["TemplateBody"]) \
         if isinstance(cfn.get_template(StackName="cloudtest")["TemplateBody"], str) \
         else cfn.get_template(StackName="cloudtest")["TemplateBody"]
     nested_url = sent["Resources"]["NestedStack"]["Properties"]["TemplateURL"]
     bucket, key = nested_url.removeprefix("https://").split(".s3.us-east-1.amazonaws.com/")
-    nested = boto3.client("s3", endpoint_url=cloudformation).get_object(Bucket=bucket, Key=key)["Body"].read()
+    nested = client("s3", target(cloudformation)).get_object(Bucket=bucket, Key=key)["Body"].read()
     assert nested == (TEMPLATE.parent / "nested.yaml").read_bytes()  # packaged like `sam package` does
-    tables = boto3.client("dynamodb", endpoint_url=cloudformation)
+    tables = client("dynamodb", target(cloudformation))
     table = tables.describe_table(TableName="cloudtest-sites")["Table"]
     assert table["KeySchema"] == [{"AttributeName": "site_id", "KeyType": "HASH"}]
     seeded = tables.get_item(TableName="cloudtest-sites", Key={"site_id": {"S": "demo"}})["Item"]
@@ -63,21 +64,21 @@ def test_a_second_deploy_updates_and_an_unchanged_one_changes_nothing(
     path = tmp_path / "template.json"
     path.write_text(json.dumps(flat))
 
-    first = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws")
-    updated = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws", {"Label": "second"})
-    again = cloud.deploy_stack(stack.settings, path, "cloudtwice", "aws", {"Label": "second"})
+    first = cloud.deploy_stack(stack.settings, target(cloudformation), path, "cloudtwice", "aws")
+    updated = cloud.deploy_stack(stack.settings, target(cloudformation), path, "cloudtwice", "aws", {"Label": "second"})
+    again = cloud.deploy_stack(stack.settings, target(cloudformation), path, "cloudtwice", "aws", {"Label": "second"})
 
     assert first["Label"] == "label-first" and updated["Label"] == "label-second"
     assert again == updated
-    state = json.loads(stack.settings.stack_file("cloudtwice").read_text())
+    state = stackstate.read(stack.settings.state_dir, "cloudtwice")
     assert state["target"] == "aws"
     assert state["resources"]["Topic"]["Type"] == "AWS::SNS::Topic"
 
 
 def test_bad_parameters_fail_before_anything_is_deployed(stack: Any, cloudformation: str) -> None:
     with pytest.raises(TemplateError, match="Label=third"):
-        cloud.deploy_stack(stack.settings, TEMPLATE, "cloudbad", "aws", {"Label": "third"})
+        cloud.deploy_stack(stack.settings, target(cloudformation), TEMPLATE, "cloudbad", "aws", {"Label": "third"})
     with pytest.raises(TemplateError, match="unknown parameters: Nope"):
-        cloud.deploy_stack(stack.settings, TEMPLATE, "cloudbad", "aws", {"Nope": "1"})
-    cfn = boto3.client("cloudformation", endpoint_url=cloudformation)
+        cloud.deploy_stack(stack.settings, target(cloudformation), TEMPLATE, "cloudbad", "aws", {"Nope": "1"})
+    cfn = client("cloudformation", target(cloudformation))
     assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == "cloudbad"]

@@ -10,8 +10,8 @@ import uuid
 import pytest
 
 from embedded.settings import ROOT
-from embedded.supervisor import child_env
 from layout import recent
+from liveinsight.config import child_env
 from tests.ingest_support import event
 from tests.stack_support import control, events_counted, eventually
 
@@ -99,9 +99,9 @@ def test_throttling_and_an_outage_lose_nothing_and_never_answer_500(stack, tmp_p
     site = f"chaos-{uuid.uuid4().hex[:6]}"
     stack.user(f"owner-{site}", site=site)
     ledger = tmp_path / "ledger.jsonl"
-    env = child_env(stack.settings)
+    env = child_env(stack.config)
     run = subprocess.Popen(
-        [sys.executable, "-m", "embedded.cli", "simulate", "--site", site, "--seed", "5", "--rate", "400",
+        [sys.executable, "-m", "liveinsight", "simulate", "--site", site, "--seed", "5", "--rate", "400",
          "--duration", "40", "--compression", "30", "--quiet", "--ledger", str(ledger)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(5)
@@ -112,7 +112,7 @@ def test_throttling_and_an_outage_lose_nothing_and_never_answer_500(stack, tmp_p
     assert run.returncode == 0, err[-2000:]
     summary = json.loads(out)
 
-    check = subprocess.run([sys.executable, "-m", "embedded.cli", "reconcile", "--ledger", str(ledger)],
+    check = subprocess.run([sys.executable, "-m", "liveinsight", "reconcile", "--ledger", str(ledger)],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     result = json.loads(check.stdout)
     assert result["passed"] and result["lost"] == 0 and result["duplicated"] == 0, result

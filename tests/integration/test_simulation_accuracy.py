@@ -9,14 +9,14 @@ import uuid
 
 import pytest
 
-from embedded.supervisor import child_env
+from liveinsight.config import child_env
 from tests.stack_support import events_counted, eventually
 
 pytestmark = pytest.mark.integration
 
 
 def liveinsight(stack, *args):
-    return subprocess.run([sys.executable, "-m", "embedded.cli", *args], env=child_env(stack.settings),
+    return subprocess.run([sys.executable, "-m", "liveinsight", *args], env=child_env(stack.config),
                           capture_output=True, text=True, timeout=300)
 
 

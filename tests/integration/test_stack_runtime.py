@@ -75,6 +75,9 @@ def test_handler_exception_gives_500(stack):
 def test_invocations_beyond_reserved_concurrency_wait_then_throttle(stack):
     # GIVEN the probe's reserved concurrency of 2 and a queue wait of 0.5 s
     url = f"{stack.probe}/sleep?seconds=0.7"
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # both workers warm: no cold start in the timing
+        warm = list(pool.map(lambda _: requests.get(f"{stack.probe}/sleep?seconds=0.3", timeout=10), range(2)))
+    assert [r.status_code for r in warm] == [200, 200]
 
     # WHEN four slow invocations arrive at once
     with concurrent.futures.ThreadPoolExecutor(4) as pool:

@@ -7,6 +7,7 @@ import pytest
 from moto import mock_aws
 
 from embedded import cloud, template
+from embedded.aws import Target
 from embedded.intrinsics import TemplateError
 from embedded.settings import ROOT, TEMPLATE
 from layout import events
@@ -74,9 +75,8 @@ def test_the_web_tier_refuses_parameters_that_would_leave_it_without_https():
 def test_aws_deploys_find_cloudfronts_prefix_list(monkeypatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL_EC2", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     with mock_aws():
-        found = cloud.cloudfront_prefix_list()
+        found = cloud.cloudfront_prefix_list(Target(None, "eu-west-1", "testing", "testing"))
         listed = boto3.client("ec2", region_name="eu-west-1").describe_managed_prefix_lists()["PrefixLists"]
 
     assert found == next(p["PrefixListId"] for p in listed if p["PrefixListName"] == cloud.CLOUDFRONT_ORIGIN_FACING)

@@ -1,20 +1,25 @@
-"""Settings shared by every environment. Each variable is documented in .env.example."""
+"""Settings shared by every environment. Each variable is documented in .env.example; the
+environment wins over `.env` (read with python-dotenv, never written into the environment),
+which wins over the defaults here."""
 
-import json
 import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
+from dotenv import dotenv_values
+
+import stackstate
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR.parent
+ENV = {**{k: v for k, v in dotenv_values(PROJECT_DIR / ".env").items() if v is not None}, **os.environ}
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = ENV.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = [h for h in ENV.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in ENV.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -49,8 +54,8 @@ MIDDLEWARE = [
 # Logins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for one username
 # from one address, that pair is locked out for AXES_COOLOFF_TIME.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(os.environ.get("LIVEINSIGHT_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LIVEINSIGHT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = int(ENV.get("LIVEINSIGHT_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(ENV.get("LIVEINSIGHT_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 ROOT_URLCONF = "config.urls"
@@ -83,12 +88,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.handle",
 }
 # API tokens (django-rest-knox): stored hashed, shown once, expiring after LIVEINSIGHT_TOKEN_DAYS.
-REST_KNOX = {"TOKEN_TTL": timedelta(days=int(os.environ.get("LIVEINSIGHT_TOKEN_DAYS", "90"))),
+REST_KNOX = {"TOKEN_TTL": timedelta(days=int(ENV.get("LIVEINSIGHT_TOKEN_DAYS", "90"))),
              "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
 # A live page's Server-Sent Events stream lives at most this long, and a user holds at most
 # this many at once; one ends as soon as its session or token does.
-LIVEINSIGHT_STREAM_SECONDS = int(os.environ.get("LIVEINSIGHT_STREAM_SECONDS", "3600"))
-LIVEINSIGHT_STREAMS_PER_USER = int(os.environ.get("LIVEINSIGHT_STREAMS_PER_USER", "8"))
+LIVEINSIGHT_STREAM_SECONDS = int(ENV.get("LIVEINSIGHT_STREAM_SECONDS", "3600"))
+LIVEINSIGHT_STREAMS_PER_USER = int(ENV.get("LIVEINSIGHT_STREAMS_PER_USER", "8"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "LiveInsight API",
     "DESCRIPTION": "Real-time and historical web analytics for the sites you own.",
@@ -109,22 +114,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Where the embedded deploy writes stack outputs, and which stack to read.
-LIVEINSIGHT_STATE_DIR = Path(os.environ.get("LIVEINSIGHT_STATE_DIR", PROJECT_DIR / ".liveinsight"))
-LIVEINSIGHT_STACK = os.environ.get("LIVEINSIGHT_STACK", "liveinsight")
+LIVEINSIGHT_STATE_DIR = stackstate.state_dir(ENV)
+LIVEINSIGHT_STACK = ENV.get("LIVEINSIGHT_STACK", "liveinsight")
+LIVEINSIGHT_OUTPUTS = ENV.get("LIVEINSIGHT_OUTPUTS", "")  # the stack outputs as JSON (the web tier on AWS)
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("DJANGO_DB_PATH", str(LIVEINSIGHT_STATE_DIR / "dashboard.sqlite3")),
+        "NAME": ENV.get("DJANGO_DB_PATH", str(LIVEINSIGHT_STATE_DIR / "dashboard.sqlite3")),
     }
 }
 
 # The ingest API the demo shop's tracker sends to, and whether it tracks automated
 # browsers (the browser tests drive it with Playwright).
-_DEPLOYED = LIVEINSIGHT_STATE_DIR / "stacks" / f"{LIVEINSIGHT_STACK}.json"  # a LocalStack deploy names its URL
-_SAVED = json.loads(_DEPLOYED.read_text()).get("public_ingest_url") if _DEPLOYED.exists() else None
-LIVEINSIGHT_INGEST_URL = os.environ.get("LIVEINSIGHT_INGEST_URL") or _SAVED or "http://127.0.0.1:3000"
+_SAVED = stackstate.ingest_url(LIVEINSIGHT_STATE_DIR, LIVEINSIGHT_STACK, public=True)  # LocalStack's, say
+LIVEINSIGHT_INGEST_URL = ENV.get("LIVEINSIGHT_INGEST_URL") or _SAVED or "http://127.0.0.1:3000"
 _INGEST_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(LIVEINSIGHT_INGEST_URL))
-LIVEINSIGHT_TRACK_AUTOMATION = os.environ.get("LIVEINSIGHT_TRACK_AUTOMATION", "") == "1"
+LIVEINSIGHT_TRACK_AUTOMATION = ENV.get("LIVEINSIGHT_TRACK_AUTOMATION", "") == "1"
 
 # No inline script anywhere, no framing; the demo shop's tracker may send to the ingest API.
 CONTENT_SECURITY_POLICY = {

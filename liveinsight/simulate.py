@@ -13,17 +13,20 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from embedded import deploy
+import stackstate
+from embedded import aws
+from simulator import reconcile as reconcile_module
+from simulator import truth
+from simulator.journey import Rates
+from simulator.runner import Run
+from simulator.scenarios import SCENARIOS
 
-from . import reconcile as reconcile_module
-from . import truth
-from .journey import Rates
-from .runner import Run
-from .scenarios import SCENARIOS
+from .config import Config
 
 
 def add(commands: Any) -> None:
     simulate = commands.add_parser("simulate", help="replay simulated visitors through the tracker protocol")
+    simulate.set_defaults(func=simulate_command)
     simulate.add_argument("--rate", type=float, default=60.0, help="new visitors per minute (default 60)")
     simulate.add_argument("--duration", type=float, default=60.0, help="seconds to run; 0: until stopped (default 60)")
     simulate.add_argument("--scenario", choices=sorted(SCENARIOS), default="steady")
@@ -39,18 +42,26 @@ def add(commands: Any) -> None:
     simulate.add_argument("--ledger", type=Path, help="where to write the acknowledged events (JSONL)")
     simulate.add_argument("--quiet", action="store_true", help="no live display")
     check = commands.add_parser("reconcile", help="compare a run's acknowledged events with what is stored")
+    check.set_defaults(func=reconcile_command)
     check.add_argument("--ledger", type=Path, help="a ledger (default: the last run's)")
 
 
-def default_ledger(settings: Any) -> Path:
-    return settings.state_dir / "ledgers" / "last.jsonl"
+def default_ledger(config: Config) -> Path:
+    return config.emulator.state_dir / "ledgers" / "last.jsonl"
 
 
-def simulate(args: argparse.Namespace, settings: Any) -> int:
-    endpoint = args.endpoint or deploy.ingest_url(settings, settings.stack_name)
+def ingest_url(config: Config, public: bool = False) -> str:
+    """Where events go: the URL a LocalStack or AWS deploy saved, else the embedded gateway."""
+    settings = config.emulator
+    return stackstate.ingest_url(settings.state_dir, settings.stack_name, public) or \
+        f"http://{settings.host}:{settings.gateway_port}"
+
+
+def simulate_command(args: argparse.Namespace, config: Config) -> int:
+    endpoint = args.endpoint or ingest_url(config)
     run = Run(endpoint, args.site, SCENARIOS[args.scenario], args.seed, args.rate, args.duration,
               args.compression, Rates(bounce=args.bounce, purchase=args.purchase),
-              ledger=args.ledger or default_ledger(settings), keep=bool(args.truth or args.record))
+              ledger=args.ledger or default_ledger(config), keep=bool(args.truth or args.record))
     console = Console(stderr=True)
     try:
         if args.quiet:
@@ -103,17 +114,13 @@ def _table(run: Run, state: str = "running") -> Table:
     return table
 
 
-def reconcile(args: argparse.Namespace, settings: Any) -> int:
-    import os
-
-    from embedded import aws
-    from embedded.settings import aws_env
-
-    if deploy.state(settings, settings.stack_name).get("target", "embedded") == "embedded":
-        for name, value in aws_env(settings).items():  # the emulator, unless the environment says otherwise
-            os.environ.setdefault(name, value)
-    ddb = aws.client("dynamodb")  # LocalStack, DynamoDB Local or AWS: as the environment names it
-    ledger = reconcile_module.read_ledger(args.ledger or default_ledger(settings))
-    result = reconcile_module.reconcile(ddb, deploy.outputs(settings, settings.stack_name), ledger)
+def reconcile_command(args: argparse.Namespace, config: Config) -> int:
+    settings = config.emulator
+    deployed = stackstate.read(settings.state_dir, settings.stack_name)
+    named = aws.from_source(config.source)  # LocalStack or AWS, as the environment names it
+    target = settings.aws if deployed.get("target", "embedded") == "embedded" and not named.endpoint_url else named
+    ledger = reconcile_module.read_ledger(args.ledger or default_ledger(config))
+    result = reconcile_module.reconcile(aws.client("dynamodb", target),
+                                        stackstate.outputs(settings.state_dir, settings.stack_name), ledger)
     print(json.dumps(result))
     return 0 if result["passed"] else 1

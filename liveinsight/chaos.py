@@ -8,11 +8,14 @@ import time
 import urllib.request
 from typing import Any
 
-from .settings import TOKEN_HEADER, Settings, control_token
+from embedded.settings import TOKEN_HEADER, Settings, control_token
+
+from .config import Config
 
 
 def add(commands: Any) -> None:
     chaos = commands.add_parser("chaos", help="inject faults into the embedded stack")
+    chaos.set_defaults(func=chaos_command)
     kinds = chaos.add_subparsers(dest="kind", required=True)
     ddb = kinds.add_parser("dynamodb", help="throttle, slow down or fail DynamoDB requests")
     ddb.add_argument("--table", help="only this table (default: all)")
@@ -31,6 +34,7 @@ def add(commands: Any) -> None:
     clear.add_argument("--id", type=int)
     kinds.add_parser("list", help="show the active faults")
     alarms = commands.add_parser("alarms", help="alarm state changes and the notifications SNS delivered")
+    alarms.set_defaults(func=alarms_command)
     alarms.add_argument("--follow", "-f", action="store_true", help="keep printing new ones")
 
 
@@ -48,7 +52,8 @@ def _call(settings: Settings, path: str, method: str = "GET", body: Any = None) 
         raise SystemExit(f"error: the emulator at {settings.endpoint_url} does not answer ({error})") from None
 
 
-def chaos(args: argparse.Namespace, settings: Settings) -> int:
+def chaos_command(args: argparse.Namespace, config: Config) -> int:
+    settings = config.emulator
     if args.kind == "list":
         print(json.dumps(_call(settings, "faults"), indent=1))
     elif args.kind == "clear":
@@ -61,7 +66,8 @@ def chaos(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def alarms(args: argparse.Namespace, settings: Settings) -> int:
+def alarms_command(args: argparse.Namespace, config: Config) -> int:
+    settings = config.emulator
     shown: set[str] = set()
     while True:
         entries = [(c["at"], f"{c['at']}  {c['alarm']}: {c['from']} -> {c['to']}  {c['reason']}")
