@@ -58,6 +58,9 @@ def resolve(value: Any, scope: Scope) -> Any:
         fn = _FUNCTIONS.get(key)
         if fn is not None:
             return fn(arg, scope)
+        if key.startswith("Fn::"):  # never passed on as if it were a value
+            raise TemplateError(f"{key} is not supported by the embedded deploy (it supports "
+                                f"{', '.join(sorted(_FUNCTIONS))})")
     resolved = {k: resolve(v, scope) for k, v in value.items()}
     return {k: v for k, v in resolved.items() if v is not NO_VALUE}
 

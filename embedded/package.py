@@ -13,11 +13,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from .runtime.worker import RUNTIME_PROVIDED
 from .settings import ROOT
 
 BUILD_DIR = ROOT / "build"
 # The Lambda Python runtime ships these; like `sam build`, leave them out.
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six")
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 _SKIP = ("__pycache__", ".pyc", ".dist-info/RECORD", "/bin/", "/.complete")
 

@@ -34,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.func(args, config))
 
 
+def _stack_flag(parser: argparse.ArgumentParser) -> None:
+    """`--stack` after the command too (`deploy --stack S`); unset, it leaves the top-level one."""
+    parser.add_argument("--stack", default=argparse.SUPPRESS, help="the stack (as before the command)")
+
+
 def _stack_commands(commands: argparse._SubParsersAction) -> None:
     up = commands.add_parser("up", help="run the whole embedded stack")
     up.add_argument("--detach", action="store_true", help="run in the background; stop with `down`")
@@ -47,6 +52,7 @@ def _stack_commands(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("status", help="show which parts of the stack are healthy").set_defaults(
         func=lambda a, c: stack.status(c))
     gateway = commands.add_parser("gateway", help="serve a deployed HTTP API (started by `up`)")
+    _stack_flag(gateway)
     gateway.add_argument("--port", type=int)
     gateway.add_argument("--api-id")
     gateway.set_defaults(func=_gateway)
@@ -58,6 +64,7 @@ def _deploy_commands(commands: argparse._SubParsersAction) -> None:
                            help="embedded: the emulator (moto); localstack: AWS_ENDPOINT_URL, by default "
                                 "http://localhost:4566; aws: the account of the standard AWS configuration")
     deploying.add_argument("--template", type=Path, default=TEMPLATE)
+    _stack_flag(deploying)
     deploying.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
                            help="template parameter override; repeatable")
     deploying.set_defaults(func=_deploy)

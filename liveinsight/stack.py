@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rich.console import Console
+
 from embedded import deploy, ports, supervision
 from embedded.intrinsics import TemplateError
 from embedded.settings import ROOT, TEMPLATE, Settings
@@ -74,7 +76,9 @@ class Stack:
     def settings(self) -> Settings:
         return self.config.emulator
 
-    def start(self) -> None:
+    def start(self, progress: Callable[[str], object] = lambda _: None) -> None:
+        """Start every part in order, each once the one before answers; `progress` hears what
+        is being waited for."""
         all_parts = parts(self.config)
         for part in all_parts:
             ports.ensure_free(self.settings.host, part.port, part.what, part.variable)
@@ -82,12 +86,15 @@ class Stack:
         self.watchdog = supervision.Watchdog(ROOT)
         for part in all_parts:
             if part.name == "gateway":
+                progress(f"deploying {TEMPLATE.name} to the emulator")
                 started = time.monotonic()
                 deploy.deploy(self.settings, TEMPLATE, self.settings.stack_name, self.parameters)
                 print(f"deploy  | stack {self.settings.stack_name} deployed in "
                       f"{time.monotonic() - started:.1f} s", flush=True)
             if part.name == "django":
+                progress("preparing the dashboard's database and the demo")
                 self.demo = demo.prepare_dashboard(self.config, env)
+            progress(f"starting {part.what}")
             process = supervision.spawn(part.command, env, ROOT, self.watchdog, _printer(part.name))
             self.children.append((part, process))
             ports.wait_until(lambda p=part, c=process: p.health() or c.poll() is not None, 60, part.what)
@@ -154,7 +161,9 @@ def up(config: Config, parameters: dict[str, str] | None = None, traffic: float 
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
-        stack.start()
+        # a spinner on a terminal while the parts start (rich draws nothing into a log)
+        with Console().status("starting LiveInsight") as spinner:
+            stack.start(lambda what: spinner.update(f"{what} ..."))
         if traffic > 0:
             stack.start_traffic(traffic)
         handed = _hand_secrets(descriptor, stack.demo)

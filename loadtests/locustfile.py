@@ -1,8 +1,9 @@
 """Visitors from the simulator's model, replayed by Locust's FastHttpUsers.
 
-Each user plays one visit after another: the events of each page go as one batch (at
-most 10, as the tracker sends them), then the user waits the page's dwell time divided
-by --compression. Acknowledged events go to a ledger that `liveinsight reconcile` checks.
+Each user plays one visit after another, each event at its planned time divided by
+--compression, and sends them as the tracker does (simulator/transport.py: the same queue,
+batching, retries and ledger as `liveinsight simulate`; only the HTTP client differs).
+Acknowledged events go to a ledger that `liveinsight reconcile` checks.
 
     locust -f loadtests/locustfile.py,loadtests/shapes/ramp.py --host http://127.0.0.1:3000
 """
@@ -13,16 +14,13 @@ import json
 import random
 import threading
 import time
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, events, task
 
-from simulator import journey
+from simulator import journey, transport
 from simulator.personas import People
-
-_ledger_lock = threading.Lock()
 
 
 @events.init_command_line_parser.add_listener
@@ -53,17 +51,17 @@ class Recorded:
 
 
 _recorded: Recorded | None = None
+_ledger: transport.Ledger | None = None
 
 
 @events.test_start.add_listener
 def _start(environment: Any, **_: Any) -> None:
-    global _recorded
+    global _recorded, _ledger
     options = environment.parsed_options
     if options and options.journeys:
         _recorded = Recorded(options.journeys)
-    if options:
-        Path(options.ledger).parent.mkdir(parents=True, exist_ok=True)
-        Path(options.ledger).write_text("")
+    if options and options.ledger:
+        _ledger = transport.Ledger(Path(options.ledger))
 
 
 class Visitor(FastHttpUser):
@@ -73,7 +71,6 @@ class Visitor(FastHttpUser):
         options = self.environment.parsed_options
         self.site = options.site if options else "demo"
         self.compression = options.compression if options else 1.0
-        self.ledger = options.ledger if options else None
         self.rng = random.Random(f"{options.seed if options else 1}-{id(self)}")
         self.people = People(self.rng)
 
@@ -88,41 +85,36 @@ class Visitor(FastHttpUser):
     def visit(self) -> None:
         plan = self.journey()
         begun = time.monotonic()
-        for _, page in groupby(plan["events"], key=lambda e: e["session_id"] + e["url"].split("?")[0]):
-            events_ = list(page)
-            for start in range(0, len(events_), 10):
-                self.send(plan["user_agent"], events_[start:start + 10], begun)
+        queue = transport.Queue(begun)
+        for planned in plan["events"]:
+            wait = begun + planned["at"] / 1000 / self.compression - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            queue.add({**{k: v for k, v in planned.items() if k != "at"}, "ts": int(time.time() * 1000)})
+            if queue.due(time.monotonic()):
+                self.flush(plan["user_agent"], queue)
+        queue.final = True
+        self.flush(plan["user_agent"], queue)
 
-    def send(self, agent: str, planned: list[dict[str, Any]], begun: float) -> None:
-        wait = begun + planned[-1]["at"] / 1000 / self.compression - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        now = int(time.time() * 1000)
-        batch = [{**{k: v for k, v in e.items() if k != "at"}, "ts": now} for e in planned]
-        delay = 0.0
-        while True:
-            with self.client.post("/events", data=json.dumps({"events": batch}), name="POST /events",
+    def flush(self, agent: str, queue: transport.Queue) -> None:
+        """One batch, or (the visit's last flush) everything, as the tracker sends it."""
+        while queue.events:
+            with self.client.post("/events", data=transport.body(queue.batch()), name="POST /events",
                                   headers={"Content-Type": "text/plain", "User-Agent": agent},
                                   catch_response=True) as response:
-                if response.status_code == 200:
-                    rejected = {r["index"] for r in response.json().get("rejected", [])}
-                    self.acknowledge([e for i, e in enumerate(batch) if i not in rejected])
-                    if rejected:
-                        response.failure(f"{len(rejected)} events rejected")
-                    return
-                if response.status_code not in (0, 429) and response.status_code < 500:
-                    response.failure(f"{response.status_code}: {response.text[:200]}")
-                    return
-                response.failure(f"{response.status_code}; retrying as the tracker does")
-            delay = min(delay * 2 or 1.0, 60.0)  # tracker/src/queue.js
-            time.sleep(delay)
-
-    def acknowledge(self, acked: list[dict[str, Any]]) -> None:
-        if not self.ledger:
-            return
-        lines = "".join(json.dumps({k: e[k] for k in ("event_id", "site_id", "visitor_id", "session_id", "type")})
-                        + "\n" for e in acked)
-        with _ledger_lock, open(self.ledger, "a") as out:
-            out.write(lines)
-
-
+                status = response.status_code or 0
+                try:
+                    answer = response.json() if 200 <= status < 300 else {}
+                except ValueError:
+                    answer = {}
+                outcome = queue.answered(status, answer, time.monotonic())
+                if outcome.rejected:
+                    response.failure(f"{status}: {outcome.rejected} events rejected")
+                elif outcome.retried:
+                    response.failure(f"{status}; sent again as the tracker does")
+            if _ledger:
+                _ledger.write(outcome.acknowledged)
+            if outcome.wait_s:
+                time.sleep(outcome.wait_s)
+            if not queue.final:
+                return

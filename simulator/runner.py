@@ -1,6 +1,5 @@
 """The simulation engine: visitors as asyncio tasks on one core, each sending its events
-as the tracker does (a batch of up to 10 every 5 s, everything when the visit ends,
-retries backing off from 1 s to 60 s after a 429, a 5xx or a lost connection)."""
+as the tracker does (transport.py)."""
 
 from __future__ import annotations
 
@@ -16,14 +15,11 @@ from typing import Any
 import aiohttp
 import fastjsonschema
 
-from . import journey, truth
+from . import journey, transport, truth
 from .personas import People
 from .scenarios import Scenario
 
 SCHEMA = Path(__file__).resolve().parent.parent / "protocol" / "v1" / "event.schema.json"
-BATCH, INTERVAL_S, KEEP = 10, 5.0, 200  # tracker/src/queue.js
-LEDGER_FIELDS = ("event_id", "site_id", "visitor_id", "session_id", "type")
-GIVE_UP = 12  # resends of a finished visit's last batch (about 8 minutes); a browser would keep it
 
 
 @dataclass
@@ -58,7 +54,7 @@ class Run:
         self.sessions: list[dict[str, Any]] = []
         self.journeys: list[dict[str, Any]] = []
         self.keep, self.ledger_path = keep, ledger
-        self.ledger: Any = None  # the open ledger file while running
+        self.ledger: transport.Ledger | None = None  # open while running
         # for benchmarks: called with each visit's start and event offsets, and each event's time
         self.on_visit: Any = None
         self.on_event: Any = None
@@ -66,8 +62,7 @@ class Run:
 
     async def run(self) -> None:
         if self.ledger_path:
-            self.ledger_path.parent.mkdir(parents=True, exist_ok=True)
-            self.ledger = self.ledger_path.open("w", buffering=1)
+            self.ledger = transport.Ledger(self.ledger_path)
         try:
             await self._arrivals()
         finally:
@@ -109,8 +104,8 @@ class Run:
         if self.keep:
             self.sessions.append(truth.session(visit))
             self.journeys.append({"user_agent": visit.persona.user_agent, "events": visit.events})
-        queue: list[dict[str, Any]] = []
-        begun, last_flush = time.monotonic(), time.monotonic()
+        begun = time.monotonic()
+        queue = transport.Queue(begun)
         if self.on_visit:
             self.on_visit(begun, [e["at"] for e in visit.events])
         try:
@@ -123,50 +118,37 @@ class Run:
                 if self.on_event:
                     self.on_event(time.monotonic())
                 self.check(event)
-                queue.append(event)
-                if len(queue) >= BATCH or time.monotonic() - last_flush >= INTERVAL_S:
-                    queue = await self.flush(http, visit.persona.user_agent, queue, until_empty=False)
-                    last_flush = time.monotonic()
-            await self.flush(http, visit.persona.user_agent, queue, until_empty=True)
+                queue.add(event)
+                if queue.due(time.monotonic()):
+                    await self.flush(http, visit.persona.user_agent, queue)
+            queue.final = True
+            await self.flush(http, visit.persona.user_agent, queue)
         finally:
             self.progress.active -= 1
 
-    async def flush(self, http: aiohttp.ClientSession, agent: str, queue: list[dict[str, Any]],
-                    until_empty: bool) -> list[dict[str, Any]]:
-        delay, attempts = 0.0, 0
-        while queue:
-            batch = queue[:BATCH]
+    async def flush(self, http: aiohttp.ClientSession, agent: str, queue: transport.Queue) -> None:
+        """One batch, or (the visit's last flush) everything, as the tracker sends it."""
+        while queue.events:
+            batch = queue.batch()
             self.progress.requests += 1
             self.progress.sent += len(batch)
             status, body = await self._post(http, agent, batch)
             self.progress.statuses[status] += 1
-            if status == 0 or status == 429 or status >= 500:
-                self.progress.retried += len(batch)
-                if not until_empty:
-                    return queue[-KEEP:]  # kept for the next flush, as the tracker's queue is
-                attempts += 1
-                if attempts > GIVE_UP:
-                    self.progress.errors += len(queue)
-                    return []
-                delay = min(delay * 2 or 1.0, 60.0)
-                await asyncio.sleep(delay)
-                continue
-            delay = 0.0
-            queue = queue[len(batch):]
-            rejected = {r["index"] for r in body.get("rejected", [])} if 200 <= status < 300 else set(range(len(batch)))
-            self.progress.errors += len(rejected)
-            acked = [e for i, e in enumerate(batch) if i not in rejected]
-            self.progress.acknowledged += len(acked)
-            self.progress.acked_per_s[int(time.monotonic() - self.progress.started)] += len(acked)
+            outcome = queue.answered(status, body, time.monotonic())
+            self.progress.retried += outcome.retried
+            self.progress.errors += outcome.rejected + outcome.given_up
+            self.progress.acknowledged += len(outcome.acknowledged)
+            self.progress.acked_per_s[int(time.monotonic() - self.progress.started)] += len(outcome.acknowledged)
             if self.ledger:
-                self.ledger.write("".join(json.dumps({k: e[k] for k in LEDGER_FIELDS}) + "\n" for e in acked))
-            if not until_empty:
-                break
-        return queue
+                self.ledger.write(outcome.acknowledged)
+            if outcome.wait_s:
+                await asyncio.sleep(outcome.wait_s)
+            if not queue.final:
+                return
 
     async def _post(self, http: aiohttp.ClientSession, agent: str, batch: list[dict[str, Any]]) -> tuple[int, Any]:
         try:
-            async with http.post(self.endpoint, data=json.dumps({"events": batch}),
+            async with http.post(self.endpoint, data=transport.body(batch),
                                  headers={"Content-Type": "text/plain", "User-Agent": agent}) as response:
                 body = await response.json(content_type=None) if response.status < 300 else {}
                 return response.status, body

@@ -51,7 +51,6 @@ class Outcome:
 class Worker:
     def __init__(self, process: asyncio.subprocess.Process, reader: Any, writer: Any, stream: str):
         self.process, self.reader, self.writer, self.log_stream = process, reader, writer, stream
-        self.used = False
 
     async def call(self, message: dict[str, Any]) -> dict[str, Any]:
         payload = orjson.dumps(message)

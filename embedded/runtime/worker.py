@@ -22,7 +22,9 @@ import traceback
 from typing import Any
 
 # What the Lambda Python runtime provides beside the function's own zip.
-RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "certifi"}
+# what Lambda's Python runtime provides beside the standard library (the SDK and its
+# dependencies): a function zip leaves them out (package.py), and a worker imports them from here
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
 _HEADER = struct.Struct("!I")
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from embedded import template
-from embedded.intrinsics import TemplateError
+from embedded.intrinsics import Scope, TemplateError, resolve
 from embedded.settings import TEMPLATE
 
 
@@ -73,3 +73,10 @@ def test_template_passes_cfn_lint():
     problems = [m for m in lint_all(TEMPLATE.read_text()) if m.rule.id[0] in "EW"]
 
     assert problems == []
+
+
+def test_an_unknown_intrinsic_function_is_an_error_not_a_value():
+    scope = Scope(parameters={}, pseudo={})
+    with pytest.raises(TemplateError, match="Fn::FindInMap is not supported"):
+        resolve({"Properties": {"Name": {"Fn::FindInMap": ["Map", "Key", "Value"]}}}, scope)
+    assert resolve({"Fn-like": {"Fn::Join": ["-", ["a", "b"]]}}, scope) == {"Fn-like": "a-b"}

@@ -104,8 +104,10 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.error_responses"],
 }
 STATIC_URL = "static/"
-STATIC_ROOT = PROJECT_DIR / "build" / "static"  # `manage.py collectstatic` for production
-WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (dev and tests)
+# Dev and tests serve the apps' static files straight from them (no collectstatic, and no
+# missing directory to warn about); production collects them into STATIC_ROOT (prod.py).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -144,4 +146,16 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
     }
+}
+
+# One format for every logger, to the console (the stack's log, or the container's); the
+# level is DJANGO_LOG_LEVEL (INFO). Requests are logged by the server, not here.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": ENV.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},  # axes says at every start which version runs
 }

@@ -6,3 +6,4 @@ if not SECRET_KEY:  # noqa: F405
 SECURE_PROXY_SSL_HEADER = (ENV.get("DJANGO_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO"), "https")  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+STATIC_ROOT = PROJECT_DIR / "build" / "static"  # noqa: F405 - `manage.py collectstatic` fills it
