@@ -17,11 +17,11 @@ import time
 import uuid
 from typing import Any
 
-import boto3
 import orjson
 import requests
 
 import stackstate
+from embedded.aws import client
 from embedded.settings import ROOT
 from layout import active, recent
 from liveinsight.config import child_env
@@ -176,7 +176,7 @@ def run() -> dict[str, Any]:
     parameters = {"RateLimitPerSource": "1000000", "RateLimitBurst": "1000000"}
     with embedded_stack(parameters) as config:
         settings = config.emulator
-        ddb = boto3.client("dynamodb", endpoint_url=settings.endpoint_url, region_name=settings.region)
+        ddb = client("dynamodb", settings.aws)
         outputs = stackstate.outputs(settings.state_dir, "liveinsight")
         seeding = time.perf_counter()
         visits = history_load.visits(STORED, DAYS, int(time.time() * 1000))

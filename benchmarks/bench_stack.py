@@ -15,8 +15,7 @@ import threading
 import time
 import uuid
 
-import boto3
-
+from embedded.aws import client
 from embedded.settings import ROOT
 from liveinsight.stack import another_gateway
 
@@ -53,7 +52,7 @@ def _threads(count: int, work) -> float:  # type: ignore[no-untyped-def]
 
 
 def moto_rates(settings) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    ddb = boto3.client("dynamodb", endpoint_url=settings.endpoint_url, region_name=settings.region)
+    ddb = client("dynamodb", settings.aws)
     table = _table(ddb)
     counter = itertools.count()
 

@@ -89,6 +89,7 @@ def test_thousands_of_huge_distinct_values_grow_no_item_and_stop_no_counting(sta
 
 def test_a_partition_key_past_1000_write_units_a_second_is_throttled_and_reported(stack):
     ddb = boto3.client("dynamodb", endpoint_url=stack.settings.endpoint_url, region_name=stack.settings.region,
+                       aws_access_key_id="testing", aws_secret_access_key="testing",
                        config=Config(retries={"max_attempts": 1}))  # see the throttling, not the SDK's retries
     table = stack.outputs["ActiveSessionsTableName"]
     hot = f"hot#{uuid.uuid4().hex[:8]}"
