@@ -20,6 +20,8 @@ RCU; no item over 64 KB.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import math
 import os
@@ -94,6 +96,8 @@ class Visits:
         from simulator.scenarios import DEFAULT_SOURCES
         self.rng = random.Random(seed)
         self.people, self.sources, self.journey = People(self.rng), DEFAULT_SOURCES, journey
+        self.leaving: list[tuple[float, int, Any]] = []  # (when a visit ends, order, its visitor)
+        self.order = itertools.count()
         sample = [self._plan() for _ in range(2000)]
         lengths = sorted(v.events[-1]["at"] + 1000 for v in sample)
         self.mean_s = statistics.mean(lengths) / 1000
@@ -101,9 +105,15 @@ class Visits:
         self.events_per_visit = statistics.mean(len(v.events) for v in sample)
         self.per_s = concurrent / self.mean_s  # Little's law
 
-    def _plan(self) -> Any:
+    def _plan(self, start_ms: float | None = None) -> Any:
+        """A visit; one starting at `start_ms` lets its visitor come back once it has ended."""
+        while self.leaving and start_ms is not None and self.leaving[0][0] <= start_ms:
+            self.people.left(heapq.heappop(self.leaving)[2])
         person, returning = self.people.next(self.sources)
-        return self.journey.plan(self.rng, person, returning, "demo", self.journey.Rates())
+        visit = self.journey.plan(self.rng, person, returning, "demo", self.journey.Rates())
+        if start_ms is not None:
+            heapq.heappush(self.leaving, (start_ms + visit.events[-1]["at"], next(self.order), person))
+        return visit
 
     def requests(self, concurrent: int, until_ms: int) -> list[tuple[int, str, list[Any]]]:
         """Every request of the run, (time, user agent, events), in time order."""
@@ -115,6 +125,7 @@ class Visits:
             if self.rng.random() * self.long_ms > length:
                 continue
             offset = self.rng.randrange(length)
+            heapq.heappush(self.leaving, (T0 - offset + length, next(self.order), visit.persona))
             made += 1
             out += [(at, visit.persona.user_agent, b) for at, b in requests_of(visit.events, T0 - offset, offset)]
         at = float(T0)
@@ -122,7 +133,7 @@ class Visits:
             at += self.rng.expovariate(self.per_s) * 1000
             if at >= until_ms:
                 break
-            visit = self._plan()
+            visit = self._plan(at)
             out += [(t, visit.persona.user_agent, b) for t, b in requests_of(visit.events, int(at), 0)]
         return sorted((r for r in out if r[0] < until_ms), key=lambda r: r[0])
 

@@ -28,7 +28,9 @@ def add(commands: Any) -> None:
     simulate = commands.add_parser("simulate", help="replay simulated visitors through the tracker protocol")
     simulate.set_defaults(func=simulate_command)
     simulate.add_argument("--rate", type=float, default=60.0, help="new visitors per minute (default 60)")
-    simulate.add_argument("--duration", type=float, default=60.0, help="seconds to run; 0: until stopped (default 60)")
+    simulate.add_argument("--duration", type=float, default=60.0,
+                          help="seconds to run (visits still under way then end as a closed tab would); "
+                               "0: until stopped (default 60)")
     simulate.add_argument("--scenario", choices=sorted(SCENARIOS), default="steady")
     simulate.add_argument("--seed", type=int, default=1, help="the same seed gives the same visitors")
     simulate.add_argument("--compression", type=float, default=1.0,
@@ -40,7 +42,7 @@ def add(commands: Any) -> None:
     simulate.add_argument("--truth", type=Path, help="write the ground truth (JSON) here")
     simulate.add_argument("--record", type=Path, help="write the journeys (JSONL) here, for Locust to replay")
     simulate.add_argument("--ledger", type=Path, help="where to write the acknowledged events (JSONL)")
-    simulate.add_argument("--quiet", action="store_true", help="no live display")
+    simulate.add_argument("--quiet", action="store_true", help="print only the final JSON summary")
     check = commands.add_parser("reconcile", help="compare a run's acknowledged events with what is stored")
     check.set_defaults(func=reconcile_command)
     check.add_argument("--ledger", type=Path, help="a ledger (default: the last run's)")
@@ -76,7 +78,8 @@ def simulate_command(args: argparse.Namespace, config: Config) -> int:
         args.truth.write_text(json.dumps({"sessions": run.sessions, "totals": truth.totals(run.sessions)}, indent=1))
     if args.record:
         args.record.write_text("".join(json.dumps(j) + "\n" for j in run.journeys))
-    console.print(_table(run, "finished"))
+    if not args.quiet:
+        console.print(_table(run, "finished"))
     print(json.dumps(summary))
     return 0 if run.progress.errors == 0 else 1
 

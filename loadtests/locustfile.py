@@ -79,7 +79,7 @@ class Visitor(FastHttpUser):
             return _recorded.take()
         person, returning = self.people.next()
         visit = journey.plan(self.rng, person, returning, self.site, journey.Rates())
-        return {"user_agent": person.user_agent, "events": visit.events}
+        return {"user_agent": person.user_agent, "events": visit.events, "person": person}
 
     @task
     def visit(self) -> None:
@@ -95,6 +95,8 @@ class Visitor(FastHttpUser):
                 self.flush(plan["user_agent"], queue)
         queue.final = True
         self.flush(plan["user_agent"], queue)
+        if plan.get("person"):
+            self.people.left(plan["person"])  # gone: they may come back in a later visit
 
     def flush(self, agent: str, queue: transport.Queue) -> None:
         """One batch, or (the visit's last flush) everything, as the tracker sends it."""

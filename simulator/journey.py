@@ -7,6 +7,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from .personas import SOURCES, Persona, pick
 from .sitemap import LANDINGS, ORIGIN, PAGES
@@ -75,6 +76,19 @@ def plan(rng: random.Random, persona: Persona, returning: bool, site: str, rates
         referrer = f"{ORIGIN}{page.path}"
     visit.events.sort(key=lambda e: e["at"])
     return visit
+
+
+def cut(visit: Visit, count: int) -> Visit:
+    """The visit as far as its first `count` events went: a tab closed part way."""
+    if count >= len(visit.events):
+        return visit
+    events = visit.events[:count]
+    pages = [urlsplit(e["url"]).path for e in events if e["type"] == "page_view"]
+    conversions: dict[str, int] = {}
+    for e in events:
+        if e["type"] == "conversion":
+            conversions[e["goal"]] = conversions.get(e["goal"], 0) + 1
+    return Visit(visit.persona, visit.session_id, visit.returning, events, pages, conversions)
 
 
 def _convert(rng: random.Random, visit: Visit, base: dict[str, Any], at: int, rates: Rates) -> None:

@@ -60,18 +60,20 @@ class People:
         self.fakers = {loc: Faker(loc) for loc in LOCALES}
         for i, faker in enumerate(self.fakers.values()):
             faker.seed_instance(rng.randrange(1 << 30) + i)
-        self.known: list[Persona] = []
+        self.away: list[Persona] = []  # people who came and have left: only they come back
 
     def next(self, sources: dict[str, float] | None = None) -> tuple[Persona, bool]:
-        """A visitor and whether they were here before."""
-        if self.known and self.rng.random() < self.returning_share:
-            person = self.rng.choice(self.known)
+        """A visitor and whether they were here before; call `left` when their visit ends."""
+        if self.away and self.rng.random() < self.returning_share:
+            person = self.away.pop(self.rng.randrange(len(self.away)))
             person.source = pick(self.rng, sources or {k: v[0] for k, v in SOURCES.items()})
             return person, True
-        person = self._new(sources)
+        return self._new(sources), False
+
+    def left(self, person: Persona) -> None:
+        """Their visit ended: they may come back (bots never do)."""
         if not person.bot:
-            self.known.append(person)
-        return person, False
+            self.away.append(person)
 
     def _new(self, sources: dict[str, float] | None) -> Persona:
         rng = self.rng

@@ -89,9 +89,7 @@ class Run:
                     task = asyncio.create_task(self.replay(http, visit))
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
-                if tasks:
-                    await asyncio.gather(*tasks)
-            finally:  # stopped early: the visits still under way end with the session
+            finally:  # the run is over: visits still under way end as a closed tab would
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
@@ -101,13 +99,11 @@ class Run:
         self.progress.active += 1
         self.progress.peak_active = max(self.progress.peak_active, self.progress.active)
         self.progress.visits += 1
-        if self.keep:
-            self.sessions.append(truth.session(visit))
-            self.journeys.append({"user_agent": visit.persona.user_agent, "events": visit.events})
         begun = time.monotonic()
         queue = transport.Queue(begun)
         if self.on_visit:
             self.on_visit(begun, [e["at"] for e in visit.events])
+        emitted = 0
         try:
             for planned in visit.events:
                 wait = begun + planned["at"] / 1000 / self.compression - time.monotonic()
@@ -119,12 +115,24 @@ class Run:
                     self.on_event(time.monotonic())
                 self.check(event)
                 queue.add(event)
+                emitted += 1
                 if queue.due(time.monotonic()):
                     await self.flush(http, visit.persona.user_agent, queue)
             queue.final = True
             await self.flush(http, visit.persona.user_agent, queue)
+        except asyncio.CancelledError:  # the run ended: the tab closes, its beacon sends the queue once
+            current = asyncio.current_task()
+            if current:
+                current.uncancel()  # the cancellation is handled here: the beacon's requests may run
+            queue.final = queue.beacon = True
+            await self.flush(http, visit.persona.user_agent, queue)
         finally:
             self.progress.active -= 1
+            self.people.left(visit.persona)
+            if self.keep and emitted:  # the ground truth: what this visit sent, as far as it went
+                seen = journey.cut(visit, emitted)
+                self.sessions.append(truth.session(seen))
+                self.journeys.append({"user_agent": visit.persona.user_agent, "events": seen.events})
 
     async def flush(self, http: aiohttp.ClientSession, agent: str, queue: transport.Queue) -> None:
         """One batch, or (the visit's last flush) everything, as the tracker sends it."""

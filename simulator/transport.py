@@ -6,7 +6,8 @@ A visit's events queue up; a batch of up to BATCH goes when BATCH are waiting or
 has passed since the last send, and everything goes when the visit ends. A batch answered
 429, 5xx or not at all is sent again: a periodic flush keeps it queued (the newest KEEP) for
 the next one; the final flush retries after 1, 2, 4 ... 60 s, and gives up after GIVE_UP
-resends, as a closed tab would. Acknowledged events go to the ledger `reconcile` checks."""
+resends. A tab closed mid-visit sends what is queued once, as the tracker's beacon does, and
+never again. Acknowledged events go to the ledger `reconcile` checks."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ class Queue:
     def __init__(self, now: float) -> None:
         self.events: list[dict[str, Any]] = []
         self.last_flush = now
-        self.final = False
+        self.final = False  # the visit is over: send everything
+        self.beacon = False  # the tab is closing: each batch goes once, answered or not
         self.attempts, self.delay = 0, 0.0
 
     def add(self, event: dict[str, Any]) -> None:
@@ -63,6 +65,9 @@ class Queue:
         """The queue after the answer to `batch()`: what was acknowledged, and what comes next."""
         batch = self.batch()
         if retried(status):
+            if self.beacon:
+                self.events = self.events[len(batch):]
+                return Outcome(given_up=len(batch))
             if not self.final:
                 self.events, self.last_flush = self.events[-KEEP:], now  # the next flush tries again
                 return Outcome(retried=len(batch))

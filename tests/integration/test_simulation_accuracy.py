@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -70,3 +71,24 @@ def test_reconciliation_finds_nothing_lost_duplicated_or_unexpected(stack, simul
     result = json.loads(run.stdout)
     assert run.returncode == 0 and result["passed"], result
     assert result["acknowledged"] == simulated["summary"]["acknowledged"] > 0
+
+
+def test_a_timed_run_ends_on_time_its_visits_cut_as_closed_tabs(stack, tmp_path):
+    site = f"cut-{uuid.uuid4().hex[:6]}"
+    owner = stack.user(f"owner-{site}", site=site)
+    started = time.monotonic()
+    run = liveinsight(stack, "simulate", "--site", site, "--seed", "4", "--rate", "240", "--duration", "6",
+                      "--quiet", "--truth", str(tmp_path / "truth.json"), "--ledger", str(tmp_path / "ledger.jsonl"))
+    elapsed = time.monotonic() - started
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert elapsed < 6 + 10, elapsed  # real-time visits last minutes: they were cut, not played out
+    assert run.stdout.count("\n") == 1  # --quiet: the summary alone
+    summary = json.loads(run.stdout)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    sent = sum(s["events"] for s in truth["sessions"])
+    assert summary["errors"] == 0 and summary["acknowledged"] == sent  # the truth is what was sent
+    assert len((tmp_path / "ledger.jsonl").read_text().splitlines()) == sent
+    totals = truth["totals"]
+    assert eventually(lambda: stack.query("history/summary", owner["token"], site=site).json().get("pageviews")
+                      == totals["pageviews"], 60)

@@ -18,9 +18,23 @@ CHECK = fastjsonschema.compile(json.loads((ROOT / "protocol" / "v1" / "event.sch
 
 
 def visits(seed, count=300, rates=None):
+    """Visits one after another: each visitor has left before the next arrives."""
     rng = random.Random(seed)
-    people = People(rng)
-    return [journey.plan(rng, *people.next(), "demo", rates or journey.Rates()) for _ in range(count)]
+    people, out = People(rng), []
+    for _ in range(count):
+        person, returning = people.next()
+        out.append(journey.plan(rng, person, returning, "demo", rates or journey.Rates()))
+        people.left(person)
+    return out
+
+
+def test_a_visitor_comes_back_only_after_leaving():
+    people = People(random.Random(2), returning_share=0.9)
+    present = [people.next()[0] for _ in range(50)]  # nobody has left yet: all new
+    assert len({p.visitor_id for p in present}) == 50
+    people.left(present[0])
+    back = [people.next() for _ in range(20)]
+    assert [p.visitor_id for p, returning in back if returning] == [present[0].visitor_id]
 
 
 def test_the_same_seed_gives_the_same_visits():

@@ -63,3 +63,15 @@ def test_the_ledger_holds_each_acknowledged_event_once(tmp_path):
     lines = [json.loads(line) for line in (tmp_path / "ledgers" / "run.jsonl").read_text().splitlines()]
     assert [line["event_id"] for line in lines] == ["e0", "e1", "e2"]
     assert set(lines[0]) == set(transport.LEDGER_FIELDS)
+
+
+def test_a_closing_tab_sends_each_batch_once():
+    queue = transport.Queue(now=0.0)
+    for event in events(12):
+        queue.add(event)
+    queue.final = queue.beacon = True
+
+    lost = queue.answered(503, {}, now=0.0)
+    kept = queue.answered(200, {"rejected": []}, now=0.0)
+
+    assert lost.given_up == 10 and lost.wait_s == 0 and len(kept.acknowledged) == 2 and not queue.events
