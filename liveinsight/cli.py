@@ -87,6 +87,12 @@ def _dashboard_commands(commands: argparse._SubParsersAction) -> None:
     token.add_argument("subject", help="a username (create, list), or a token's first characters (revoke)")
     token.add_argument("--days", type=int, help="create: the token's lifetime in days")
     token.set_defaults(func=_token)
+    share = commands.add_parser("share", help="read-only links to a site's live page and history: create, list, revoke")
+    share.add_argument("action", choices=["create", "list", "revoke"])
+    share.add_argument("subject", help="a site (create, list), or a link's key (revoke)")
+    share.add_argument("--days", type=int, help="create: the link stops working after this many days")
+    share.add_argument("--label", help="create: a note to tell links apart")
+    share.set_defaults(func=_share)
 
 
 def _up(args: argparse.Namespace, config: Config) -> int:
@@ -131,6 +137,21 @@ def _token(args: argparse.Namespace, config: Config) -> int:
     extra = ["--days", str(args.days)] if args.days and args.action == "create" else []
     manage = [sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_token"]
     return subprocess.run([*manage, args.action, args.subject, *extra], env=child_env(config)).returncode
+
+
+def _share(args: argparse.Namespace, config: Config) -> int:
+    extra = [f"--days={args.days}"] * bool(args.days) + [f"--label={args.label}"] * bool(args.label)
+    manage = [sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_share"]
+    done = subprocess.run([*manage, args.action, args.subject, *(extra if args.action == "create" else [])],
+                          env=child_env(config), capture_output=True, text=True)
+    if done.returncode:
+        print(done.stderr.strip(), file=sys.stderr)
+        return done.returncode
+    answer = json.loads(done.stdout)
+    if "path" in answer:
+        answer["url"] = config.dashboard_url + answer.pop("path")
+    print(json.dumps(answer, indent=2))
+    return 0
 
 
 def _package(args: argparse.Namespace, config: Config) -> int:

@@ -34,7 +34,8 @@ def demo_password(config: Config) -> str:
 
 def prepare_dashboard(config: Config, env: dict[str, str]) -> dict[str, str]:
     """Migrate the dashboard's database, publish its sites to the stack, and make the demo
-    user, a new API token and the demo site; their login and token."""
+    user, a new API token, the demo site and a shared link to it (the one `up` made before
+    is revoked); the login, token and link."""
     manage = [sys.executable, str(ROOT / "django_app" / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "publish_sites"], cwd=ROOT, env=env, check=True)
@@ -44,4 +45,8 @@ def prepare_dashboard(config: Config, env: dict[str, str]) -> dict[str, str]:
          "--site-name", "Demo shop", f"--funnel={DEMO_FUNNEL}", *[f"--origin={o}" for o in origins]],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout
-    return dict(json.loads(out))
+    login = dict(json.loads(out))
+    shared = subprocess.run([*manage, "liveinsight_share", "renew", "demo", "--label", "up"],
+                            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    login["shared"] = config.dashboard_url + json.loads(shared)["path"]
+    return login

@@ -76,14 +76,16 @@ class Run:
         connector = aiohttp.TCPConnector(limit=64)
         async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
             tasks: set[asyncio.Task[None]] = set()
-            start = time.monotonic()
+            start = due = time.monotonic()
             try:
                 while not self._over(start):
                     progress = (time.monotonic() - start) / self.duration if self.duration else 0.0
                     per_s = self.rate / 60 * self.scenario.rate(progress)
-                    await asyncio.sleep(self.rng.expovariate(per_s) if per_s > 0 else 0.1)
-                    if self._over(start):
-                        break
+                    # arrivals keep to their own clock: a late one is started at once, not pushed on
+                    due += self.rng.expovariate(per_s) if per_s > 0 else 0.1
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    if self._over(start) or per_s <= 0:
+                        continue
                     person, returning = self.people.next(self.scenario.sources)
                     visit = journey.plan(self.rng, person, returning, self.site, self.rates)
                     task = asyncio.create_task(self.replay(http, visit))

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rest_framework import serializers
 from sites_app import funnels
-from sites_app.models import SITE_ID, Site
+from sites_app.models import SITE_ID, SharedLink, Site
 
 from .history import DIMENSIONS
 
@@ -210,3 +210,29 @@ class SiteSerializer(serializers.ModelSerializer):
             return funnels.check(value)
         except funnels.Invalid as error:
             raise serializers.ValidationError(str(error)) from None
+
+
+class SharedLinkSerializer(serializers.ModelSerializer):
+    """A shared link as listed: its first characters, never the whole token."""
+
+    class Meta:
+        model = SharedLink
+        fields = ["key", "label", "created", "expires"]
+        read_only_fields = fields
+
+
+class NewSharedLink(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=3650, required=False,
+                                    help_text="the link stops working after this many days (default: never)")
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class MadeSharedLink(SharedLinkSerializer):
+    """A new link, with its whole token and address: shown this once."""
+
+    token = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True)
+
+    class Meta(SharedLinkSerializer.Meta):
+        fields = [*SharedLinkSerializer.Meta.fields, "token", "url"]
+        read_only_fields = fields

@@ -4,13 +4,14 @@ for a site the caller does not own, and 400 naming a bad parameter."""
 import datetime as dt
 import time
 
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from sites_app.models import Site
+from sites_app.models import SITE_ID, SharedLink, Site
 from sites_app.registry import owned, publish
 
 from . import history, operations, serializers, services
@@ -106,3 +107,45 @@ class SiteList(generics.ListCreateAPIView):
 
     def perform_create(self, serializer):  # type: ignore[no-untyped-def]
         publish(serializer.save(owner=self.request.user))
+
+
+def _owned_site(request: Request, site_id: str) -> Site:
+    site = owned(request.user, site_id)
+    if site is None:
+        raise NotFound("no such site")
+    return site
+
+
+SITE_PATH = OpenApiParameter("site_id", str, OpenApiParameter.PATH, pattern=SITE_ID.regex.pattern,
+                             description="the site's id")
+KEY_PATH = OpenApiParameter("key", str, OpenApiParameter.PATH, pattern=r"^[A-Za-z0-9_-]{12}$",
+                            description="the link's key: the first 12 characters of its token")
+
+
+class SiteLinks(APIView):
+    @extend_schema(parameters=[SITE_PATH], responses=serializers.SharedLinkSerializer(many=True))
+    def get(self, request: Request, site_id: str) -> Response:
+        """The site's shared links: read-only views of its live page and history that need no login."""
+        links = _owned_site(request, site_id).links.all()
+        return Response(serializers.SharedLinkSerializer(links, many=True).data)
+
+    @extend_schema(parameters=[SITE_PATH], request=serializers.NewSharedLink,
+                   responses={201: serializers.MadeSharedLink})
+    def post(self, request: Request, site_id: str) -> Response:
+        """A new shared link; its token is in the answer this once (only its hash is kept)."""
+        site = _owned_site(request, site_id)
+        asked = serializers.NewSharedLink(data=request.data)
+        asked.is_valid(raise_exception=True)
+        link, token = SharedLink.make(site, asked.validated_data.get("days"), asked.validated_data["label"])
+        link.token, link.url = token, request.build_absolute_uri(reverse("shared-live", args=[token]))
+        return Response(serializers.MadeSharedLink(link).data, status=201)
+
+
+class SiteLink(APIView):
+    @extend_schema(parameters=[SITE_PATH, KEY_PATH], responses={204: None})
+    def delete(self, request: Request, site_id: str, key: str) -> Response:
+        """Revoke a shared link: its pages answer 404, and its open streams end within seconds."""
+        gone, _ = _owned_site(request, site_id).links.filter(key=key).delete()
+        if not gone:
+            raise NotFound("no such link")
+        return Response(status=204)

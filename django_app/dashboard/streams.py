@@ -9,6 +9,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from sites_app.models import SharedLink
 
 from .models import OpenStream
 
@@ -18,13 +19,28 @@ STALE = timedelta(seconds=RENEW_SECONDS * 4)
 
 def open_stream(user, session_key: str) -> int | None:
     """A place for one more stream of this user's, or None when they hold as many as allowed."""
+    return _open(get_user_model(), user.pk, {"user": user}, settings.LIVEINSIGHT_STREAMS_PER_USER, session_key)
+
+
+def open_shared(link: SharedLink) -> int | None:
+    """A place for one more viewer of a shared link, or None when it has as many as allowed."""
+    return _open(SharedLink, link.pk, {"link": link}, settings.LIVEINSIGHT_STREAMS_PER_LINK)
+
+
+def _open(holder: type, pk: int, owner: dict, limit: int, session_key: str = "") -> int | None:
     now = timezone.now()
     with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one open at a time
-        OpenStream.objects.filter(user=user, seen__lt=now - STALE).delete()
-        if OpenStream.objects.filter(user=user).count() >= settings.LIVEINSIGHT_STREAMS_PER_USER:
+        holder.objects.select_for_update().filter(pk=pk).first()  # one open at a time
+        OpenStream.objects.filter(**owner, seen__lt=now - STALE).delete()
+        if OpenStream.objects.filter(**owner).count() >= limit:
             return None
-        return OpenStream.objects.create(user=user, session_key=session_key, seen=now).pk
+        return OpenStream.objects.create(**owner, session_key=session_key, seen=now).pk
+
+
+def link_open(link_id: int) -> bool:
+    """Whether a shared link still stands: not revoked, not expired."""
+    link = SharedLink.objects.filter(pk=link_id).first()
+    return link is not None and not (link.expires and link.expires <= timezone.now())
 
 
 def renew(place: int) -> None:

@@ -8,4 +8,7 @@ urlpatterns = [
     path("sites/<slug:site_id>/stream", views.stream, name="stream"),
     path("sites/<slug:site_id>/history", views.history_page, name="history"),
     path("ops", views.ops, name="ops"),
+    path("share/<str:token>/", views.shared_live, name="shared-live"),
+    path("share/<str:token>/stream", views.shared_stream, name="shared-stream"),
+    path("share/<str:token>/history", views.shared_history, name="shared-history"),
 ]

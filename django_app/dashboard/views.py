@@ -3,7 +3,7 @@
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from api import history, serializers, services
@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from sites_app.models import SharedLink
 from sites_app.registry import owned
 
 from . import streams
@@ -46,13 +48,17 @@ def history_page(request: HttpRequest, site_id: str) -> HttpResponse:
     site = owned(request.user, site_id)
     if site is None:
         raise Http404("no such site")
+    return _history(request, site, {"sites": request.user.sites.all()})
+
+
+def _history(request: HttpRequest, site: Any, extra: dict[str, Any]) -> HttpResponse:
     first, last, errors = _range(request, site.site_id)
     interval = "hour" if (last - first).days < 2 else "day"
     tables = history.breakdowns(site.site_id, first, last, limit=10)
     for table in tables:
         table["title"] = TITLES[table["dimension"]]
     return render(request, "dashboard/history.html", {
-        "site": site, "sites": request.user.sites.all(), "first": first, "last": last, "errors": errors,
+        **extra, "site": site, "first": first, "last": last, "errors": errors,
         "summary": history.summary(site.site_id, first, last), "interval": interval,
         "series": {"interval": interval, "points": history.series(site.site_id, first, last, interval)},
         "breakdowns": tables,
@@ -90,22 +96,26 @@ async def stream(request: HttpRequest, site_id: str) -> HttpResponse:
         limit = settings.LIVEINSIGHT_STREAMS_PER_USER
         return JsonResponse({"detail": f"at most {limit} live streams at once; close one"}, status=429,
                             headers={"Retry-After": str(streams.RENEW_SECONDS)})
-    changes = _changes(site_id, place, request.session.session_key, user.pk)
-    response = StreamingHttpResponse(changes, content_type="text/event-stream")
+    session_key, user_id = request.session.session_key, user.pk
+    return _event_stream(site_id, place, lambda: streams.signed_in(session_key, user_id), "signed out")
+
+
+def _event_stream(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_changes(site_id, place, stands, ended), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _changes(site_id: str, place: int, session_key: str, user_id: int) -> AsyncIterator[str]:
+async def _changes(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> AsyncIterator[str]:
     try:
-        async for chunk in _pushes(site_id, place, session_key, user_id):
+        async for chunk in _pushes(site_id, place, stands, ended):
             yield chunk
     finally:
         await asyncio.shield(sync_to_async(streams.close)(place))
 
 
-async def _pushes(site_id: str, place: int, session_key: str, user_id: int) -> AsyncIterator[str]:
+async def _pushes(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> AsyncIterator[str]:
     ends = time.monotonic() + settings.LIVEINSIGHT_STREAM_SECONDS
     checked = time.monotonic()
     last = None
@@ -115,8 +125,8 @@ async def _pushes(site_id: str, place: int, session_key: str, user_id: int) -> A
             return
         if time.monotonic() - checked >= streams.RENEW_SECONDS:
             checked = time.monotonic()
-            if not await sync_to_async(streams.signed_in)(session_key, user_id):
-                yield "event: end\ndata: {\"reason\":\"signed out\"}\n\n"
+            if not await sync_to_async(stands)():
+                yield f"event: end\ndata: {json.dumps({'reason': ended})}\n\n"
                 return
             await sync_to_async(streams.renew)(place)
         data = await asyncio.to_thread(services.snapshot, site_id, int(time.time() * 1000))
@@ -128,3 +138,37 @@ async def _pushes(site_id: str, place: int, session_key: str, user_id: int) -> A
             yield ": still here\n\n"  # a comment keeps proxies from closing an idle stream
         # the next read of who is active (four a second while the site is watched)
         await asyncio.to_thread(services.watcher.wait, site_id, data["at"], PUSH_INTERVAL)
+
+
+def _shared(token: str) -> SharedLink:
+    link = SharedLink.find(token)
+    if link is None:
+        raise Http404("no such link")
+    return link
+
+
+def shared_live(request: HttpRequest, token: str) -> HttpResponse:
+    """A site's live page through a shared link: no login, read only, no visitor ids."""
+    link = _shared(token)
+    return render(request, "dashboard/live.html", {"site": link.site, "shared": token,
+                                                   "stream_url": reverse("shared-stream", args=[token])})
+
+
+def shared_history(request: HttpRequest, token: str) -> HttpResponse:
+    link = _shared(token)
+    return _history(request, link.site, {"shared": token})
+
+
+async def shared_stream(request: HttpRequest, token: str) -> HttpResponse:
+    """The live page's stream through a shared link: it ends when the link is revoked or
+    expires, and a link serves at most LIVEINSIGHT_STREAMS_PER_LINK at once."""
+    link = await sync_to_async(SharedLink.find)(token)
+    if link is None:
+        raise Http404("no such link")
+    place = await sync_to_async(streams.open_shared)(link)
+    if place is None:
+        limit = settings.LIVEINSIGHT_STREAMS_PER_LINK
+        return JsonResponse({"detail": f"this link serves at most {limit} viewers at once"}, status=429,
+                            headers={"Retry-After": str(streams.RENEW_SECONDS)})
+    link_id = link.pk
+    return _event_stream(link.site.site_id, place, lambda: streams.link_open(link_id), "link revoked")

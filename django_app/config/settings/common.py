@@ -94,6 +94,7 @@ REST_KNOX = {"TOKEN_TTL": timedelta(days=int(ENV.get("LIVEINSIGHT_TOKEN_DAYS", "
 # this many at once; one ends as soon as its session or token does.
 LIVEINSIGHT_STREAM_SECONDS = int(ENV.get("LIVEINSIGHT_STREAM_SECONDS", "3600"))
 LIVEINSIGHT_STREAMS_PER_USER = int(ENV.get("LIVEINSIGHT_STREAMS_PER_USER", "8"))
+LIVEINSIGHT_STREAMS_PER_LINK = int(ENV.get("LIVEINSIGHT_STREAMS_PER_LINK", "1000"))  # viewers of one shared link
 SPECTACULAR_SETTINGS = {
     "TITLE": "LiveInsight API",
     "DESCRIPTION": "Real-time and historical web analytics for the sites you own.",
@@ -149,13 +150,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One format for every logger, to the console (the stack's log, or the container's); the
-# level is DJANGO_LOG_LEVEL (INFO). Requests are logged by the server, not here.
+# level is DJANGO_LOG_LEVEL (WARNING). Requests are logged by the server, not here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": ENV.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": ENV.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"},
                 "axes": {"level": "WARNING"}},  # axes says at every start which version runs
 }

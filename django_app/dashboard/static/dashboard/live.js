@@ -66,11 +66,12 @@
     const stream = new EventSource($('site').dataset.stream)
     stream.addEventListener('realtime', (event) => show(JSON.parse(event.data)))
     stream.onerror = () => ($('updated').textContent = 'reconnecting…')
-    // the server ends a stream after its lifetime (the browser reconnects) or at sign-out
+    // the server ends a stream after its lifetime (the browser reconnects), at sign-out, or
+    // when a shared link is revoked
     stream.addEventListener('end', (event) => {
-      if (JSON.parse(event.data).reason === 'signed out') {
+      if (JSON.parse(event.data).reason !== 'lifetime') {
         stream.close()
-        window.location.reload() // the page then asks to sign in
+        window.location.reload() // the page then asks to sign in, or is gone
       }
     })
   })
