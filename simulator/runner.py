@@ -142,7 +142,11 @@ class Run:
             batch = queue.batch()
             self.progress.requests += 1
             self.progress.sent += len(batch)
-            status, body = await self._post(http, agent, batch)
+            try:
+                status, body = await self._post(http, agent, batch)
+            except asyncio.CancelledError:  # cut off mid-send: the closing tab's beacon sends it again
+                self.progress.retried += len(batch)
+                raise
             self.progress.statuses[status] += 1
             outcome = queue.answered(status, body, time.monotonic())
             self.progress.retried += outcome.retried
