@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from embedded import aws, cloud, deploy, package, serve, template
 from embedded.intrinsics import TemplateError
-from embedded.settings import ROOT, TEMPLATE
+from embedded.settings import TEMPLATE
 
 from . import chaos, demo, loadtest, simulate, stack
 from .config import Config, child_env, load
@@ -135,13 +135,13 @@ def _demo_user(args: argparse.Namespace, config: Config) -> int:
 
 def _token(args: argparse.Namespace, config: Config) -> int:
     extra = ["--days", str(args.days)] if args.days and args.action == "create" else []
-    manage = [sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_token"]
+    manage = [*demo.MANAGE, "liveinsight_token"]
     return subprocess.run([*manage, args.action, args.subject, *extra], env=child_env(config)).returncode
 
 
 def _share(args: argparse.Namespace, config: Config) -> int:
     extra = [f"--days={args.days}"] * bool(args.days) + [f"--label={args.label}"] * bool(args.label)
-    manage = [sys.executable, str(ROOT / "django_app" / "manage.py"), "liveinsight_share"]
+    manage = [*demo.MANAGE, "liveinsight_share"]
     done = subprocess.run([*manage, args.action, args.subject, *(extra if args.action == "create" else [])],
                           env=child_env(config), capture_output=True, text=True)
     if done.returncode:

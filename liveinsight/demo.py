@@ -16,6 +16,7 @@ from .config import Config
 DEMO_USER = "demo"
 DEMO_FUNNEL = "checkout=page:/demo/products/*,page:/demo/cart/,page:/demo/checkout/,goal:purchase"
 HIDDEN = "(shown only on a terminal: `liveinsight demo-user --secrets`)"
+MANAGE = [sys.executable, str(ROOT / "django_app" / "manage.py")]  # the dashboard's commands
 
 
 def demo_password(config: Config) -> str:
@@ -36,7 +37,7 @@ def prepare_dashboard(config: Config, env: dict[str, str]) -> dict[str, str]:
     """Migrate the dashboard's database, publish its sites to the stack, and make the demo
     user, a new API token, the demo site and a shared link to it (the one `up` made before
     is revoked); the login, token and link."""
-    manage = [sys.executable, str(ROOT / "django_app" / "manage.py")]
+    manage = MANAGE
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "publish_sites"], cwd=ROOT, env=env, check=True)
     origins = [f"http://{host}:{config.django_port}" for host in ("127.0.0.1", "localhost")]

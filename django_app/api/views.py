@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from sites_app.models import SITE_ID, SharedLink, Site
+from sites_app.models import SITE_ID, LinksFull, SharedLink, Site
 from sites_app.registry import owned, publish
 
 from . import history, operations, serializers, services
@@ -136,7 +136,10 @@ class SiteLinks(APIView):
         site = _owned_site(request, site_id)
         asked = serializers.NewSharedLink(data=request.data)
         asked.is_valid(raise_exception=True)
-        link, token = SharedLink.make(site, asked.validated_data.get("days"), asked.validated_data["label"])
+        try:
+            link, token = SharedLink.make(site, asked.validated_data.get("days"), asked.validated_data["label"])
+        except LinksFull as full:
+            raise ValidationError({"detail": str(full)}) from None
         link.token, link.url = token, request.build_absolute_uri(reverse("shared-live", args=[token]))
         return Response(serializers.MadeSharedLink(link).data, status=201)
 

@@ -35,6 +35,7 @@ class SharedLink(models.Model):
     once, when the link is made."""
 
     KEY_LENGTH = 12
+    PER_SITE = 50  # links one site holds at once: an owner's script cannot grow the table without end
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="links")
     key = models.CharField(max_length=KEY_LENGTH, unique=True)
@@ -48,6 +49,9 @@ class SharedLink(models.Model):
 
     @classmethod
     def make(cls, site: Site, days: int | None = None, label: str = "") -> tuple["SharedLink", str]:
+        """A new link and its token; LinksFull when the site holds PER_SITE already."""
+        if cls.objects.filter(site=site).count() >= cls.PER_SITE:
+            raise LinksFull(f"a site holds at most {cls.PER_SITE} shared links; revoke one first")
         token = secrets.token_urlsafe(24)
         expires = timezone.now() + timedelta(days=days) if days else None
         link = cls.objects.create(site=site, key=token[:cls.KEY_LENGTH], digest=_digest(token), label=label,
@@ -61,6 +65,10 @@ class SharedLink(models.Model):
         if link is None or not hmac.compare_digest(link.digest, _digest(token)):
             return None
         return None if link.expires and link.expires <= timezone.now() else link
+
+
+class LinksFull(ValueError):
+    pass
 
 
 def _digest(token: str) -> str:

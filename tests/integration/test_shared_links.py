@@ -106,3 +106,13 @@ def test_the_cli_makes_lists_and_revokes_links(stack, owner):
 
 def test_up_made_one_for_the_demo_site(stack):
     assert requests.get(stack.demo["shared"], timeout=10).status_code == 200
+
+
+def test_a_site_holds_a_bounded_number_of_links(stack):
+    name = f"many-{uuid.uuid4().hex[:6]}"
+    many = {"site": name, "headers": {"Authorization": f"Token {stack.user(name, site=name)['token']}"}}
+    statuses = [make(stack, many).status_code for _ in range(51)]  # the 51st is past SharedLink.PER_SITE
+
+    assert statuses == [201] * 50 + [400]
+    refused = make(stack, many)
+    assert refused.status_code == 400 and "at most 50" in refused.text

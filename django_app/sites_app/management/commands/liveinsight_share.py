@@ -7,7 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from sites_app.models import SharedLink, Site
+from sites_app.models import LinksFull, SharedLink, Site
 
 
 class Command(BaseCommand):
@@ -40,7 +40,10 @@ class Command(BaseCommand):
             return
         if options["action"] == "renew":
             site.links.filter(label=options["label"]).delete()
-        link, token = SharedLink.make(site, options["days"], options["label"])
+        try:
+            link, token = SharedLink.make(site, options["days"], options["label"])
+        except LinksFull as full:
+            raise CommandError(str(full)) from None
         self.stdout.write(json.dumps({"site": site.site_id, "key": link.key, "token": token,
                                       "path": reverse("shared-live", args=[token]),
                                       "expires": link.expires.isoformat() if link.expires else None}))
