@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHES = ["bench_stack", "bench_ingest", "bench_capacity", "bench_dashboard", "bench_simulator"]
+BENCHES = ["bench_stack", "bench_ingest", "bench_capacity", "bench_dashboard", "bench_viewers", "bench_simulator"]
 
 
 def main() -> None:

@@ -55,6 +55,11 @@ class Watcher:
                 return latest
             return self.refresh(site_id)
 
+    def read_at(self, site_id: str) -> int:
+        """When the latest answer for a site was read (0: never), without asking for one."""
+        with self._changed:
+            return self._latest.get(site_id, (0, None))[0]
+
     def refresh(self, site_id: str) -> tuple[int, Answer]:
         read_at = now_ms()
         answer = (read_at, self._read(site_id, read_at))

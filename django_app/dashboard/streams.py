@@ -6,11 +6,12 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from sites_app.models import SharedLink
 
+from .fanout import Holder
 from .models import OpenStream
 
 RENEW_SECONDS = 5  # a stream rechecks its sign-in and renews its place this often
@@ -37,14 +38,22 @@ def _open(holder: type, pk: int, owner: dict, limit: int, session_key: str = "")
         return OpenStream.objects.create(**owner, session_key=session_key, seen=now).pk
 
 
-def link_open(link_id: int) -> bool:
-    """Whether a shared link still stands: not revoked, not expired."""
-    link = SharedLink.objects.filter(pk=link_id).first()
-    return link is not None and not (link.expires and link.expires <= timezone.now())
-
-
-def renew(place: int) -> None:
-    OpenStream.objects.filter(pk=place).update(seen=timezone.now())
+def upkeep(holders: dict[int, Holder]) -> dict[int, str]:
+    """Renew every open stream's place at once, and name the ones whose holder no longer
+    stands (signed out, link revoked or expired) with why, each holder checked once."""
+    try:
+        places = list(holders)
+        for start in range(0, len(places), 500):
+            OpenStream.objects.filter(pk__in=places[start:start + 500]).update(seen=timezone.now())
+        links = {h[1] for h in holders.values() if h[0] == "link"}
+        standing = {link.pk for link in SharedLink.objects.filter(pk__in=links)
+                    if not (link.expires and link.expires <= timezone.now())}
+        signed = {h[1]: signed_in(*h[1]) for h in holders.values() if h[0] == "user"}
+        return {place: ("link revoked" if kind == "link" else "signed out")
+                for place, (kind, who) in holders.items()
+                if not (who in standing if kind == "link" else signed[who])}
+    finally:
+        close_old_connections()  # this runs outside any request
 
 
 def close(place: int) -> None:

@@ -3,7 +3,7 @@
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from api import history, serializers, services
@@ -16,9 +16,9 @@ from django.urls import reverse
 from sites_app.models import SharedLink
 from sites_app.registry import owned
 
-from . import streams
+from . import fanout, streams
 
-PUSH_INTERVAL = 0.5  # seconds at most between pushes; each new read of who is active is pushed at once
+KEEPALIVE_S = 15.0  # seconds at most between writes to an idle stream
 
 
 @login_required
@@ -82,6 +82,10 @@ def ops(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/ops.html", {"sites": request.user.sites.all()})
 
 
+hub = fanout.Hub(services.watcher.read_at, lambda site_id: services.snapshot(site_id, int(time.time() * 1000)),
+                 streams.upkeep, streams.RENEW_SECONDS)
+
+
 async def stream(request: HttpRequest, site_id: str) -> HttpResponse:
     """Server-Sent Events: the realtime numbers, sent whenever they change. A stream ends after
     LIVEINSIGHT_STREAM_SECONDS or as soon as its sign-in ends (the browser then reconnects, and
@@ -96,48 +100,40 @@ async def stream(request: HttpRequest, site_id: str) -> HttpResponse:
         limit = settings.LIVEINSIGHT_STREAMS_PER_USER
         return JsonResponse({"detail": f"at most {limit} live streams at once; close one"}, status=429,
                             headers={"Retry-After": str(streams.RENEW_SECONDS)})
-    session_key, user_id = request.session.session_key, user.pk
-    return _event_stream(site_id, place, lambda: streams.signed_in(session_key, user_id), "signed out")
+    return _event_stream(fanout.Viewer(site_id, place, ("user", (request.session.session_key, user.pk))))
 
 
-def _event_stream(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_changes(site_id, place, stands, ended), content_type="text/event-stream")
+def _event_stream(viewer: fanout.Viewer) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_changes(viewer), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _changes(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> AsyncIterator[str]:
+async def _changes(viewer: fanout.Viewer) -> AsyncIterator[str]:
+    hub.join(viewer)
     try:
-        async for chunk in _pushes(site_id, place, stands, ended):
+        async for chunk in _pushes(viewer):
             yield chunk
     finally:
-        await asyncio.shield(sync_to_async(streams.close)(place))
+        hub.leave(viewer)
+        await asyncio.shield(sync_to_async(streams.close)(viewer.place))
 
 
-async def _pushes(site_id: str, place: int, stands: Callable[[], bool], ended: str) -> AsyncIterator[str]:
+async def _pushes(viewer: fanout.Viewer) -> AsyncIterator[str]:
     ends = time.monotonic() + settings.LIVEINSIGHT_STREAM_SECONDS
-    checked = time.monotonic()
-    last = None
+    version = 0
     while True:
-        if time.monotonic() >= ends:
+        left = ends - time.monotonic()
+        if left <= 0:
             yield "event: end\ndata: {\"reason\":\"lifetime\"}\n\n"
             return
-        if time.monotonic() - checked >= streams.RENEW_SECONDS:
-            checked = time.monotonic()
-            if not await sync_to_async(stands)():
-                yield f"event: end\ndata: {json.dumps({'reason': ended})}\n\n"
-                return
-            await sync_to_async(streams.renew)(place)
-        data = await asyncio.to_thread(services.snapshot, site_id, int(time.time() * 1000))
-        body = json.dumps(data, separators=(",", ":"))
-        if body != last:
-            last = body
-            yield f"event: realtime\ndata: {body}\n\n"
-        else:
-            yield ": still here\n\n"  # a comment keeps proxies from closing an idle stream
-        # the next read of who is active (four a second while the site is watched)
-        await asyncio.to_thread(services.watcher.wait, site_id, data["at"], PUSH_INTERVAL)
+        body, version = await hub.next(viewer, version, min(KEEPALIVE_S, left))
+        if viewer.ended is not None:
+            yield f"event: end\ndata: {json.dumps({'reason': viewer.ended})}\n\n"
+            return
+        # a comment keeps proxies from closing an idle stream
+        yield ": still here\n\n" if body is None else f"event: realtime\ndata: {body}\n\n"
 
 
 def _shared(token: str) -> SharedLink:
@@ -170,5 +166,4 @@ async def shared_stream(request: HttpRequest, token: str) -> HttpResponse:
         limit = settings.LIVEINSIGHT_STREAMS_PER_LINK
         return JsonResponse({"detail": f"this link serves at most {limit} viewers at once"}, status=429,
                             headers={"Retry-After": str(streams.RENEW_SECONDS)})
-    link_id = link.pk
-    return _event_stream(link.site.site_id, place, lambda: streams.link_open(link_id), "link revoked")
+    return _event_stream(fanout.Viewer(link.site.site_id, place, ("link", link.pk)))

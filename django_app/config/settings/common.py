@@ -124,6 +124,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": ENV.get("DJANGO_DB_PATH", str(LIVEINSIGHT_STATE_DIR / "dashboard.sqlite3")),
+        # many streams open and close at once: writers queue for the lock instead of failing
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
     }
 }
 
