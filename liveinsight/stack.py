@@ -147,6 +147,7 @@ def banner(config: Config, login: dict[str, str], traffic: float = 0, show_secre
         f"  dashboard    {web}/   login {login.get('username')} / {password}",
         f"  API token    {token}   (Authorization: Token ...; `liveinsight token create demo` makes another)",
         f"  shared view  {shared}   (the demo site's live page, no login; `liveinsight share`)",
+        f"  big screen   {shared + 'screen' if show_secrets else shared}   (for a projector, with its QR code)",
         f"  API docs     {web}/api/docs/",
         f"  demo shop    {web}/demo/",
         f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",

@@ -1,6 +1,7 @@
 """The dashboard's doors: API tokens kept hashed and expiring, logins throttled, settings
 never guessed, and live streams that end with their sign-in, their lifetime, or a cap."""
 
+import functools
 import json
 import sqlite3
 import subprocess
@@ -186,3 +187,24 @@ def test_a_stream_needs_a_sign_in(stack, short_streams, watcher):
     tokened = requests.get(f"{short_streams}/sites/{name}/stream", timeout=10,
                            headers={"Authorization": f"Token {token}"})
     assert tokened.status_code == 401
+
+
+def test_the_share_page_takes_only_its_owner_and_good_forms(short_streams, watcher):
+    """A stranger's site is 404, a form without its CSRF token 403, bad fields 400 with the
+    problem named; a site full of links says so (400), and nothing answers 500."""
+    name, session = watcher
+    url = f"{short_streams}/sites/{name}/links"
+    assert session.get(url, timeout=10).status_code == 200
+    token = session.cookies["csrftoken"]
+    post = functools.partial(session.post, url, timeout=10, headers={"Referer": url, "X-CSRFToken": None})
+    assert post(data={"label": "x", "days": "1"}).status_code == 403  # no CSRF token
+    for bad in ({"days": "0"}, {"days": "-5"}, {"days": "1e9"}, {"days": "9" * 40}, {"label": "x" * 101},
+                {"label": "\x00"}):
+        answer = post(data={"csrfmiddlewaretoken": token, **bad})
+        assert answer.status_code == 400, (bad, answer.status_code)
+    assert session.get(f"{short_streams}/sites/demo/links", timeout=10).status_code == 404
+    assert session.post(f"{short_streams}/sites/demo/links/whatever/revoke", timeout=10,
+                        data={"csrfmiddlewaretoken": token}).status_code == 404
+    made = [post(data={"csrfmiddlewaretoken": token, "label": f"l{i}"}).status_code for i in range(51)]
+    assert made == [201] * 50 + [400]
+    assert "at most 50 shared links" in post(data={"csrfmiddlewaretoken": token}).text

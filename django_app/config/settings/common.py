@@ -94,6 +94,9 @@ REST_KNOX = {"TOKEN_TTL": timedelta(days=int(ENV.get("LIVEINSIGHT_TOKEN_DAYS", "
 # this many at once; one ends as soon as its session or token does.
 LIVEINSIGHT_STREAM_SECONDS = int(ENV.get("LIVEINSIGHT_STREAM_SECONDS", "3600"))
 LIVEINSIGHT_STREAMS_PER_USER = int(ENV.get("LIVEINSIGHT_STREAMS_PER_USER", "8"))
+# the dashboard's address as the room's phones reach it, for shared links' QR codes
+# (empty: the address the big screen itself was opened with)
+LIVEINSIGHT_PUBLIC_URL = ENV.get("LIVEINSIGHT_PUBLIC_URL", "")
 LIVEINSIGHT_STREAMS_PER_LINK = int(ENV.get("LIVEINSIGHT_STREAMS_PER_LINK", "1000"))  # viewers of one shared link
 SPECTACULAR_SETTINGS = {
     "TITLE": "LiveInsight API",

@@ -48,15 +48,24 @@
     chart.update()
   }
 
+  // the big screen shows only some of the live page's parts
+  function text(id, value) {
+    if ($(id)) $(id).textContent = value
+  }
+
+  function listed(id, items, render) {
+    if ($(id)) list($(id), items, render)
+  }
+
   function show(data) {
-    $('active-visitors').textContent = number.format(data.active_visitors)
-    $('today-pageviews').textContent = number.format(data.today.pageviews)
-    $('today-sessions').textContent = number.format(data.today.sessions)
-    $('today-conversions').textContent = number.format(data.today.conversions)
-    $('today-value').textContent = data.today.conversion_value ? `value ${data.today.conversion_value}` : ''
-    list($('top-pages'), data.top_pages, named)
-    list($('top-sources'), data.top_sources, named)
-    list($('latest'), data.latest, activity)
+    text('active-visitors', number.format(data.active_visitors))
+    text('today-pageviews', number.format(data.today.pageviews))
+    text('today-sessions', number.format(data.today.sessions))
+    text('today-conversions', number.format(data.today.conversions))
+    text('today-value', data.today.conversion_value ? `value ${data.today.conversion_value}` : '')
+    listed('top-pages', data.top_pages, named)
+    listed('top-sources', data.top_sources, named)
+    listed('latest', data.latest, activity)
     $('updated').textContent = new Date(data.at).toLocaleTimeString()
     $('updated').dateTime = new Date(data.at).toISOString()
     draw(data.per_minute)
