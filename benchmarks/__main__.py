@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHES = ["bench_stack", "bench_ingest", "bench_capacity", "bench_dashboard", "bench_viewers", "bench_simulator"]
+BENCHES = ["bench_stack", "bench_ingest", "bench_capacity", "bench_dashboard", "bench_viewers", "bench_simulator",
+           "bench_soak"]
 
 
 def main() -> None:

@@ -16,13 +16,18 @@ from liveinsight.stack import Stack
 
 @contextlib.contextmanager
 def embedded_stack(parameters: dict[str, str] | None = None) -> Iterator[Config]:
+    with running_stack(parameters) as stack:
+        yield stack.config
+
+
+@contextlib.contextmanager
+def running_stack(parameters: dict[str, str] | None = None, retention_scale: float = 1.0) -> Iterator[Stack]:
     with tempfile.TemporaryDirectory() as state:
         settings = Settings(state_dir=Path(state), region="us-east-1", stack_name="liveinsight",
-                            moto_port=free_port(), gateway_port=free_port())
-        config = Config(emulator=settings, django_port=free_port(), source=dict(os.environ))
-        stack = Stack(config, parameters)
+                            moto_port=free_port(), gateway_port=free_port(), retention_scale=retention_scale)
+        stack = Stack(Config(emulator=settings, django_port=free_port(), source=dict(os.environ)), parameters)
         try:
             stack.start()
-            yield config
+            yield stack
         finally:
             stack.stop()

@@ -20,6 +20,8 @@ from .resources import provision
 from .settings import ACCOUNT_ID, Settings, control_token
 
 _serialize = TypeSerializer().serialize
+# what the embedded stack keeps, in memory: a day of `up` at its default traffic fits a laptop
+LAPTOP_RETENTION = {"EventRetentionSeconds": str(6 * 3600), "MinuteCountersRetentionSeconds": str(2 * 86400)}
 
 
 def deploy(
@@ -34,7 +36,8 @@ def deploy(
         sam["Resources"][logical_id]["Properties"]["CodeUri"] = upload(settings.aws, settings.artifact_bucket, zip_path)
     sink = f"{settings.endpoint_url}/_liveinsight/sink?token={control_token(settings.state_dir)}"
     defaults = {"AlarmHttpEndpoint": sink,  # the emulator's sink
-                "BackupRetentionDays": "0"}  # moto has no AWS Backup plans
+                "BackupRetentionDays": "0",  # moto has no AWS Backup plans
+                **LAPTOP_RETENTION}
     wanted = {k: v for k, v in defaults.items() if k in sam.get("Parameters", {})}
     parameters = template.parameter_values(sam, {**wanted, **(overrides or {})})
     cfn = template.expand(sam, parameters, settings.region)

@@ -65,6 +65,12 @@ from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
 STREAM_KEEP_S = 24 * 3600
+
+
+def keep_streams(seconds: float) -> None:
+    """How long stream records are kept (24 hours, as DynamoDB; a soak test shortens it)."""
+    global STREAM_KEEP_S
+    STREAM_KEEP_S = seconds
 ITERATORS_KEPT = 1000
 
 

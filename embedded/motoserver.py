@@ -17,7 +17,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.settings import default_user_config  # noqa: E402
 
 from embedded import loops, moto_patches, settings  # noqa: E402
-from embedded.ops import alarms, dynamodb_hook, faults, metrics, ttl  # noqa: E402
+from embedded.ops import alarms, dynamodb_hook, faults, metrics, retention, ttl  # noqa: E402
 from embedded.ops.control import Control  # noqa: E402
 from embedded.settings import control_token  # noqa: E402
 
@@ -57,7 +57,9 @@ def main() -> None:
     configure_moto()
     moto_patches.apply()
     dynamodb_hook.install()
-    state = settings.load(os.environ).state_dir
+    loaded = settings.load(os.environ)
+    moto_patches.keep_streams(moto_patches.STREAM_KEEP_S * loaded.retention_scale)
+    state = loaded.state_dir
     state.mkdir(parents=True, exist_ok=True)
     app = Control(DomainDispatcherApplication(create_backend_app), control_token(state),
                   sink_file=state / "notifications.jsonl", partitions=dynamodb_hook.partitions,
@@ -66,6 +68,8 @@ def main() -> None:
     gevent.spawn(loops.every, alarms.EVAL_S, lambda: alarms.evaluate_and_report(app.alarm_changed),
                  "alarm evaluation")
     gevent.spawn(loops.every, metrics.FLUSH_S, metrics.flush, "the AWS/DynamoDB metrics")
+    gevent.spawn(loops.every, retention.SWEEP_S, lambda: retention.sweep(scale=loaded.retention_scale),
+                 "the CloudWatch retention sweep")
     server = Server((args.host, args.port), app, log=None, error_log=logging.getLogger("moto"))
     print(f"moto listening on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()

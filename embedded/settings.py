@@ -33,6 +33,7 @@ class Settings:
     max_in_flight: int = 512  # requests the gateway holds at once
     host: str = "127.0.0.1"
     bind: str = "127.0.0.1"  # where the parts listen; 0.0.0.0 in a container
+    retention_scale: float = 1.0  # multiplies how long the emulator keeps datapoints and logs (ops/retention.py)
 
     @property
     def endpoint_url(self) -> str:
@@ -65,6 +66,7 @@ def load(source: Mapping[str, str]) -> Settings:
         read_timeout=float(source.get("LIVEINSIGHT_GATEWAY_READ_TIMEOUT", "10.0")),
         max_in_flight=int(source.get("LIVEINSIGHT_GATEWAY_MAX_IN_FLIGHT", "512")),
         bind=source.get("LIVEINSIGHT_BIND", "127.0.0.1"),
+        retention_scale=float(source.get("LIVEINSIGHT_RETENTION_SCALE", "1.0")),
     )
 
 

@@ -78,10 +78,10 @@ def cut(prefix: str, name: str, suffix: str) -> str:
     return f"{prefix}#{name[:bounds(suffix)[prefix].length]}"
 
 
-def expires_at(suffix: str) -> int:
+def expires_at(suffix: str, keep_s: dict[str, int] = KEEP_S) -> int:
     kind, number = suffix.split("#")[:2]
     start = int(number) * (60 if kind in ("m", "l") else DAY_S)
-    return start + KEEP_S[kind]
+    return start + keep_s[kind]
 
 
 def pk(site_id: str, suffix: str) -> str:

@@ -53,4 +53,5 @@ def child_env(config: Config) -> dict[str, str]:
             **emulator_settings.aws_env(emulator, config.source),
             "LIVEINSIGHT_STATE_DIR": str(emulator.state_dir), "LIVEINSIGHT_STACK": emulator.stack_name,
             "LIVEINSIGHT_MOTO_PORT": str(emulator.moto_port), "LIVEINSIGHT_GATEWAY_PORT": str(emulator.gateway_port),
-            "LIVEINSIGHT_DJANGO_PORT": str(config.django_port), "PYTHONUNBUFFERED": "1"}
+            "LIVEINSIGHT_DJANGO_PORT": str(config.django_port), "PYTHONUNBUFFERED": "1",
+            "LIVEINSIGHT_RETENTION_SCALE": str(emulator.retention_scale)}

@@ -139,15 +139,15 @@ def banner(config: Config, login: dict[str, str], traffic: float = 0, show_secre
     """What is up, and where. The demo password and API token appear only when `show_secrets` says
     the banner goes to a terminal, never into a log file."""
     settings, web = config.emulator, config.dashboard_url
-    password, token, shared = ((login.get("password"), login.get("token"), login.get("shared")) if show_secrets
-                               else (demo.HIDDEN, demo.HIDDEN, demo.HIDDEN))
+    password, token, shared, screen = ((login.get("password"), login.get("token"), login.get("shared"),
+                                        f"{login.get('shared')}screen") if show_secrets else (demo.HIDDEN,) * 4)
     return "\n".join([
         "LiveInsight is up:",
         f"  ingest API   POST http://{settings.host}:{settings.gateway_port}/events",
         f"  dashboard    {web}/   login {login.get('username')} / {password}",
         f"  API token    {token}   (Authorization: Token ...; `liveinsight token create demo` makes another)",
         f"  shared view  {shared}   (the demo site's live page, no login; `liveinsight share`)",
-        f"  big screen   {shared + 'screen' if show_secrets else shared}   (for a projector, with its QR code)",
+        f"  big screen   {screen}   (for a projector, with a QR code of the shared view)",
         f"  API docs     {web}/api/docs/",
         f"  demo shop    {web}/demo/",
         f"  AWS emulator AWS_ENDPOINT_URL={settings.endpoint_url}",

@@ -52,6 +52,9 @@ def pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+AWAY_KEEP = 20_000  # people who may come back, remembered at once: an endless run stays small
+
+
 class People:
     """Makes new visitors and brings old ones back, reproducibly from a seed."""
 
@@ -71,9 +74,14 @@ class People:
         return self._new(sources), False
 
     def left(self, person: Persona) -> None:
-        """Their visit ended: they may come back (bots never do)."""
-        if not person.bot:
+        """Their visit ended: they may come back (bots never do). At most AWAY_KEEP are
+        remembered; past that one of them, at random, is forgotten for the newcomer."""
+        if person.bot:
+            return
+        if len(self.away) < AWAY_KEEP:
             self.away.append(person)
+        else:
+            self.away[self.rng.randrange(AWAY_KEEP)] = person
 
     def _new(self, sources: dict[str, float] | None) -> Persona:
         rng = self.rng

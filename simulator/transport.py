@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 BATCH, INTERVAL_S, KEEP, GIVE_UP = 10, 5.0, 200, 12
+LEDGER_MAX_BYTES = 64 << 20  # a ledger file rotates past this
 MAX_DELAY_S = 60.0
 LEDGER_FIELDS = ("event_id", "site_id", "visitor_id", "session_id", "type")
 
@@ -83,18 +84,27 @@ class Queue:
 
 
 class Ledger:
-    """Acknowledged events, one JSON line each, from any number of threads or tasks."""
+    """Acknowledged events, one JSON line each, from any number of threads or tasks. Past
+    `max_bytes` the file rotates: it becomes `<name>.1` (the one before is gone) and a new
+    one starts, so an endless run's ledger holds at most about twice that."""
 
-    def __init__(self, path: Path, fresh: bool = True) -> None:
+    def __init__(self, path: Path, fresh: bool = True, max_bytes: int = LEDGER_MAX_BYTES) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.max_bytes = path, max_bytes
         self.file = path.open("w" if fresh else "a", buffering=1)
+        self.written = 0 if fresh else path.stat().st_size
         self.lock = threading.Lock()
 
     def write(self, events: list[dict[str, Any]]) -> None:
         if events:
             lines = "".join(json.dumps({k: e[k] for k in LEDGER_FIELDS}) + "\n" for e in events)
             with self.lock:
+                if self.written and self.written + len(lines) > self.max_bytes:
+                    self.file.close()
+                    self.path.replace(self.path.with_name(self.path.name + ".1"))
+                    self.file, self.written = self.path.open("w", buffering=1), 0
                 self.file.write(lines)
+                self.written += len(lines)
 
     def close(self) -> None:
         self.file.close()

@@ -30,7 +30,8 @@ from . import faults
 PREFIX = "/_liveinsight/"
 MOTO_API = "/moto-api/"
 NO_TOKEN = "the stack's control token is missing or wrong"
-KEEP = 1000
+KEEP = 1000  # notifications and alarm changes held in memory
+SINK_FILE_BYTES = 4 << 20  # notifications.jsonl rotates past this, keeping the one before
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -123,6 +124,8 @@ class Control:
         """An SNS delivery: a notification, or a subscription confirmation (kept, not followed)."""
         self.notifications.append(message)
         if self.sink_file:
+            if self.sink_file.exists() and self.sink_file.stat().st_size > SINK_FILE_BYTES:
+                self.sink_file.replace(self.sink_file.with_name(self.sink_file.name + ".1"))  # rotated
             with self.sink_file.open("a") as out:
                 out.write(json.dumps(message) + "\n")
 

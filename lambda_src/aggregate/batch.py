@@ -71,8 +71,8 @@ def process(records: list[dict[str, Any]], ddb: Any, config: Config, site_cache:
     left = sorted(records, key=_seq)
     # an item that would have expired by the time its records arrived is never read: not written
     arrived = max(float(r["dynamodb"].get("ApproximateCreationDateTime", 0)) for r in left) if left else 0.0
-    each = [{k: d for k, d in count(r, config, site_cache).items() if counters.expires_at(_suffix(k)) > arrived}
-            for r in left]
+    each = [{k: d for k, d in count(r, config, site_cache).items()
+             if counters.expires_at(_suffix(k), config.keep_s) > arrived} for r in left]
     start = 0
     while start < len(left):
         marker = counters.marker(left[start]["eventSourceARN"], left[start]["eventID"])
@@ -124,7 +124,7 @@ def _commit(items: dict[str, dict[str, float]], marker: str, last: str, ddb: Any
         current = {i["pk"]["S"]: numbers(i) for i in batch_get(ddb, config.stats_table,
                                                                 [{"pk": {"S": k}} for k in bounded_keys],
                                                                 consistent=True)}
-        actions = [_update(config.stats_table, key, _suffix(key), bounded.plan(_suffix(key), d, current.get(key, {})))
+        actions = [_update(config, key, _suffix(key), bounded.plan(_suffix(key), d, current.get(key, {})))
                    for key, d in sorted(items.items())]
         actions.append({"Put": {"TableName": config.stats_table, "ConditionExpression": "attribute_not_exists(pk)",
                                 "Item": {"pk": {"S": marker}, "last": {"S": last},
@@ -145,14 +145,14 @@ def _commit(items: dict[str, dict[str, float]], marker: str, last: str, ddb: Any
     raise RuntimeError("the counters kept changing under this batch; it will be retried")
 
 
-def _update(table: str, key: str, suffix: str, planned: bounded.Planned) -> dict[str, Any]:
+def _update(config: Config, key: str, suffix: str, planned: bounded.Planned) -> dict[str, Any]:
     names: dict[str, str] = {"#e": "expires_at"}
-    values: dict[str, Any] = {":e": to_av(counters.expires_at(suffix))}
+    values: dict[str, Any] = {":e": to_av(counters.expires_at(suffix, config.keep_s))}
     adds = []
     for number, (name, amount) in enumerate(sorted(planned.adds.items())):
         names[f"#c{number}"], values[f":c{number}"] = name, to_av(amount)
         adds.append(f"#c{number} :c{number}")
-    spec: dict[str, Any] = {"TableName": table, "Key": {"pk": {"S": key}},
+    spec: dict[str, Any] = {"TableName": config.stats_table, "Key": {"pk": {"S": key}},
                             "UpdateExpression": "SET #e = :e" + (f" ADD {', '.join(adds)}" if adds else ""),
                             "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
     conditions = []

@@ -15,7 +15,7 @@ class Config:
     max_skew_s: int = 300
     rate_per_source: float = 20.0
     rate_burst: float = 60.0
-    event_retention_days: int = 90
+    event_retention_s: int = 90 * 86400
     site_cache_s: float = 30.0
 
 
@@ -27,5 +27,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         max_skew_s=int(source.get("MAX_CLOCK_SKEW_SECONDS", "300")),
         rate_per_source=float(source.get("RATE_LIMIT_PER_SOURCE", "20")),
         rate_burst=float(source.get("RATE_LIMIT_BURST", "60")),
-        event_retention_days=int(source.get("EVENT_RETENTION_DAYS", "90")),
+        event_retention_s=int(source.get("EVENT_RETENTION_SECONDS", "7776000")),
     )

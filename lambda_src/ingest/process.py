@@ -60,7 +60,7 @@ def ingest(request: Request, store: Store, config: Config) -> Result:
             result.duplicates += 1
             continue
         record = enrich.record(event, ua, request.received_at, config.max_skew_s * 1000)
-        record["expires_at"] = request.received_at // 1000 + config.event_retention_days * 86400
+        record["expires_at"] = request.received_at // 1000 + config.event_retention_s
         records[key] = record
     # What was stored first stays: an event already stored is neither written nor counted again.
     stored = store.stored(list(records))

@@ -73,7 +73,7 @@ def process(records: list[dict[str, Any]], ddb: Any, config: Config, site_cache:
             continue
         newest_ms = max(r["received_at"] for r in fresh)
         writes.append(visitors.to_item(pk, folded.state, str(max(s for s, _ in pairs)), version + 1,
-                                       newest_ms // 1000 + config.retention_days * 86400))
+                                       newest_ms // 1000 + config.retention_s))
         outcome.written += 1
         if folded.summaries:
             summaries[site_id] += folded.summaries

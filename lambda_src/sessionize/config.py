@@ -14,7 +14,7 @@ class Config:
     sites_table: str
     session_timeout_s: int = 1800
     max_skew_s: int = 300
-    retention_days: int = 90
+    retention_s: int = 90 * 86400
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Config:
@@ -25,5 +25,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         sites_table=source["SITES_TABLE"],
         session_timeout_s=int(source.get("SESSION_TIMEOUT_SECONDS", "1800")),
         max_skew_s=int(source.get("MAX_CLOCK_SKEW_SECONDS", "300")),
-        retention_days=int(source.get("EVENT_RETENTION_DAYS", "90")),
+        retention_s=int(source.get("EVENT_RETENTION_SECONDS", "7776000")),
     )

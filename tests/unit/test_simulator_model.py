@@ -9,7 +9,7 @@ from ingest import enrich
 from sessionize import sessions
 
 from embedded.settings import ROOT
-from simulator import journey, truth
+from simulator import journey, personas, truth
 from simulator.personas import People
 from simulator.scenarios import SCENARIOS
 from simulator.sitemap import PAGES
@@ -35,6 +35,15 @@ def test_a_visitor_comes_back_only_after_leaving():
     people.left(present[0])
     back = [people.next() for _ in range(20)]
     assert [p.visitor_id for p, returning in back if returning] == [present[0].visitor_id]
+
+
+def test_an_endless_run_remembers_a_bounded_crowd(monkeypatch):
+    monkeypatch.setattr(personas, "AWAY_KEEP", 50)
+    people = People(random.Random(3))
+    for _ in range(500):
+        person, _ = people.next()
+        people.left(person)
+    assert len(people.away) == 50
 
 
 def test_the_same_seed_gives_the_same_visits():

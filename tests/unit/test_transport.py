@@ -65,6 +65,21 @@ def test_the_ledger_holds_each_acknowledged_event_once(tmp_path):
     assert set(lines[0]) == set(transport.LEDGER_FIELDS)
 
 
+def test_a_ledger_rotates_past_its_size_and_loses_no_line_of_the_newest(tmp_path):
+    path = tmp_path / "up.jsonl"
+    ledger = transport.Ledger(path, max_bytes=2000)
+    for start in range(0, 200, 10):
+        ledger.write(events(10, start))
+    ledger.close()
+
+    newest = [json.loads(line)["event_id"] for line in path.read_text().splitlines()]
+    before = [json.loads(line)["event_id"] for line in path.with_name("up.jsonl.1").read_text().splitlines()]
+    assert path.stat().st_size <= 2000 and path.with_name("up.jsonl.1").stat().st_size <= 2000
+    kept = before + newest  # the newest events, in order, none missing
+    assert kept == [f"e{i}" for i in range(200 - len(kept), 200)]
+    assert not path.with_name("up.jsonl.2").exists()
+
+
 def test_a_closing_tab_sends_each_batch_once():
     queue = transport.Queue(now=0.0)
     for event in events(12):
