@@ -39,6 +39,7 @@ import re
 import uuid
 from typing import Any
 
+import moto
 import moto.backends
 import moto.dynamodb.models as ddb_models
 import moto.dynamodb.models.utilities as ddb_utilities
@@ -65,13 +66,18 @@ from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
 STREAM_KEEP_S = 24 * 3600
+ITERATORS_KEPT = 1000
+WRITTEN_FOR = ("5.2.5",)  # the moto versions these patches were written for and checked against
+
+
+class UnsupportedMoto(RuntimeError):
+    pass
 
 
 def keep_streams(seconds: float) -> None:
     """How long stream records are kept (24 hours, as DynamoDB; a soak test shortens it)."""
     global STREAM_KEEP_S
     STREAM_KEEP_S = seconds
-ITERATORS_KEPT = 1000
 
 
 class _KeepTables:
@@ -80,6 +86,9 @@ class _KeepTables:
     @staticmethod
     def deepcopy(value: Any, memo: Any = None) -> Any:
         return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)  # copy.copy and the rest, as the module has them
 
 
 def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
@@ -400,6 +409,8 @@ def _update_item(self: Any, table_name: str, key: dict[str, Any], update_express
                                     expression_attribute_values, attribute_updates, expected, condition_expression,
                                     return_values_on_condition_check_failure)
     if not create_condition_expression_parser(condition_expression, names, values).parse().expr(item):
+        if return_values_on_condition_check_failure == "ALL_OLD" and item is not None:
+            raise ConditionalCheckFailed(item=item.to_json()["Attributes"])
         raise ConditionalCheckFailed
     old = copy.deepcopy(item) if table.stream_shard is not None else None
     for verb, name, value in steps:
@@ -425,6 +436,13 @@ def _update_item(self: Any, table_name: str, key: dict[str, Any], update_express
 
 
 def apply() -> None:
+    """Patch moto in this process; refuses a moto these patches were not written for."""
+    if moto.__version__ not in WRITTEN_FOR:
+        raise UnsupportedMoto(
+            f"embedded/moto_patches.py replaces moto internals written for moto {', '.join(WRITTEN_FOR)}, "
+            f"but moto {moto.__version__} is installed. Install the locked version (`make` does), or upgrade "
+            "the patches: run tests/unit/test_moto_differential.py against the new version and add it to "
+            "WRITTEN_FOR once it passes.")
     BaseResponse._enrich_response = staticmethod(_enrich)  # type: ignore[method-assign,assignment]
     DynamoType.size = _size  # type: ignore[method-assign]
     Item.size = _item_size  # type: ignore[method-assign]

@@ -21,6 +21,7 @@ class Config:
     emulator: Settings
     django_port: int = 8000
     demo_password: str = ""  # empty: one made at random per state directory
+    dashboard_bind: str = ""  # where the dashboard alone listens (a room's phones); empty: as the emulator
     source: Mapping[str, str] = field(default_factory=dict)  # environment over .env: what children inherit
 
     @property
@@ -43,7 +44,8 @@ def load(environ: Mapping[str, str] | None = None, dotenv: Path = ROOT / ".env")
     source = read_source(environ, dotenv)
     return Config(emulator=emulator_settings.load(source), source=source,
                   django_port=int(source.get("LIVEINSIGHT_DJANGO_PORT", "8000")),
-                  demo_password=source.get("LIVEINSIGHT_DEMO_PASSWORD", ""))
+                  demo_password=source.get("LIVEINSIGHT_DEMO_PASSWORD", ""),
+                  dashboard_bind=source.get("LIVEINSIGHT_DASHBOARD_BIND", ""))
 
 
 def child_env(config: Config) -> dict[str, str]:

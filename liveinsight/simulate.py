@@ -45,7 +45,7 @@ def add(commands: Any) -> None:
     simulate.add_argument("--quiet", action="store_true", help="print only the final JSON summary")
     check = commands.add_parser("reconcile", help="compare a run's acknowledged events with what is stored")
     check.set_defaults(func=reconcile_command)
-    check.add_argument("--ledger", type=Path, help="a ledger (default: the last run's)")
+    check.add_argument("--ledger", type=Path, nargs="+", help="ledgers of one run (default: the last run's)")
 
 
 def default_ledger(config: Config) -> Path:
@@ -122,7 +122,7 @@ def reconcile_command(args: argparse.Namespace, config: Config) -> int:
     deployed = stackstate.read(settings.state_dir, settings.stack_name)
     named = aws.from_source(config.source)  # LocalStack or AWS, as the environment names it
     target = settings.aws if deployed.get("target", "embedded") == "embedded" and not named.endpoint_url else named
-    ledger = reconcile_module.read_ledger(args.ledger or default_ledger(config))
+    ledger = [event for path in args.ledger or [default_ledger(config)] for event in reconcile_module.read_ledger(path)]
     result = reconcile_module.reconcile(aws.client("dynamodb", target),
                                         stackstate.outputs(settings.state_dir, settings.stack_name), ledger)
     print(json.dumps(result))

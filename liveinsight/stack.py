@@ -54,7 +54,8 @@ def parts(config: Config) -> list[Part]:
              lambda: ports.listening(host, settings.gateway_port)),
         Part("django", config.django_port, "LIVEINSIGHT_DJANGO_PORT", "the Django dashboard",
              [py, "-m", "uvicorn", "config.asgi:application", "--app-dir", str(ROOT / "django_app"),
-              "--host", bind, "--port", str(config.django_port), "--no-access-log", "--lifespan", "off",
+              "--host", config.dashboard_bind or bind, "--port", str(config.django_port), "--no-access-log",
+              "--lifespan", "off",
               "--no-proxy-headers"],
              lambda: ports.http_ok(f"{config.dashboard_url}/healthz")),
     ]

@@ -3,7 +3,14 @@
 Each user plays one visit after another, each event at its planned time divided by
 --compression, and sends them as the tracker does (simulator/transport.py: the same queue,
 batching, retries and ledger as `liveinsight simulate`; only the HTTP client differs).
-Acknowledged events go to a ledger that `liveinsight reconcile` checks.
+Acknowledged events go to a ledger (one per worker in distributed mode, named from its
+index) that `liveinsight reconcile` checks.
+
+The exit code is the run's verdict, not Locust's failure count: the master (or the one
+process) reconciles every ledger of the run and answers 0 only when nothing acknowledged
+was lost or stored twice, POST /events kept its p95 within --slo-p95-ms and failed requests
+stayed within --slo-error-ratio. A 429 or 503 that the tracker answers by sending again is
+back-pressure, not a failure; the batch sent again is counted as "POST /events (retry)".
 
     locust -f loadtests/locustfile.py,loadtests/shapes/ramp.py --host http://127.0.0.1:3000
 """
@@ -11,13 +18,17 @@ Acknowledged events go to a ledger that `liveinsight reconcile` checks.
 from __future__ import annotations
 
 import json
+import logging
 import random
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, events, task
+from locust.runners import MasterRunner, WorkerRunner
 
 from simulator import journey, transport
 from simulator.personas import People
@@ -32,7 +43,25 @@ def _arguments(parser: Any) -> None:
     parser.add_argument("--journeys", env_var="LIVEINSIGHT_JOURNEYS", default="",
                         help="replay journeys recorded by `liveinsight simulate --record` instead")
     parser.add_argument("--ledger", env_var="LIVEINSIGHT_LEDGER", default=".liveinsight/ledgers/locust.jsonl",
-                        help="where acknowledged events are written, for `liveinsight reconcile`")
+                        help="where acknowledged events are written, for `liveinsight reconcile` (a worker's "
+                             "gets -worker<index> in its name)")
+    parser.add_argument("--slo-p95-ms", env_var="LIVEINSIGHT_SLO_P95_MS", type=float, default=2000.0,
+                        help="the run fails if POST /events' p95 exceeds this")
+    parser.add_argument("--slo-error-ratio", env_var="LIVEINSIGHT_SLO_ERROR_RATIO", type=float, default=0.01,
+                        help="the run fails if a larger share of requests failed")
+    parser.add_argument("--reconcile", env_var="LIVEINSIGHT_RECONCILE", choices=["yes", "no"], default="yes",
+                        help="check the ledgers against the stack when the run ends (needs the stack's environment)")
+
+
+def ledger_path(base: Path, runner: Any) -> Path:
+    """Where this process writes: a worker's own file, so workers never share one."""
+    if isinstance(runner, WorkerRunner):
+        return base.with_name(f"{base.stem}-worker{runner.worker_index}{base.suffix}")
+    return base
+
+
+def run_ledgers(base: Path) -> list[Path]:
+    return [p for p in [base, *sorted(base.parent.glob(f"{base.stem}-worker*{base.suffix}"))] if p.exists()]
 
 
 class Recorded:
@@ -50,8 +79,18 @@ class Recorded:
             return item
 
 
+BACK_PRESSURE = (429, 503)  # answers that ask the client to come back later (Retry-After)
 _recorded: Recorded | None = None
 _ledger: transport.Ledger | None = None
+
+
+@events.init.add_listener
+def _fresh(environment: Any, **_: Any) -> None:
+    """The master (or the one process) clears the last run's ledgers before any is written."""
+    options = environment.parsed_options
+    if options and options.ledger and not isinstance(environment.runner, WorkerRunner):
+        for path in run_ledgers(Path(options.ledger)):
+            path.unlink()
 
 
 @events.test_start.add_listener
@@ -60,8 +99,42 @@ def _start(environment: Any, **_: Any) -> None:
     options = environment.parsed_options
     if options and options.journeys:
         _recorded = Recorded(options.journeys)
-    if options and options.ledger:
-        _ledger = transport.Ledger(Path(options.ledger))
+    if options and options.ledger and not isinstance(environment.runner, MasterRunner) and _ledger is None:
+        _ledger = transport.Ledger(ledger_path(Path(options.ledger), environment.runner), fresh=False)
+
+
+@events.quitting.add_listener
+def _verdict(environment: Any, **_: Any) -> None:
+    if isinstance(environment.runner, WorkerRunner):
+        return
+    options = environment.parsed_options
+    total = environment.stats.total
+    sent = environment.stats.get("POST /events", "POST")
+    p95 = sent.get_response_time_percentile(0.95) or 0.0
+    checks = {f"{total.num_requests} requests sent": total.num_requests > 0,
+              f"POST /events p95 {p95:.0f} ms <= {options.slo_p95_ms:g} ms": p95 <= options.slo_p95_ms,
+              f"failed share {total.fail_ratio:.4f} <= {options.slo_error_ratio:g}":
+                  total.fail_ratio <= options.slo_error_ratio}
+    if options.ledger and options.reconcile == "yes":
+        checks.update(_reconciled(run_ledgers(Path(options.ledger))))
+    for check, ok in checks.items():
+        logging.info("SLO %s: %s", "met" if ok else "MISSED", check)
+    environment.process_exit_code = 0 if all(checks.values()) else 1
+
+
+def _reconciled(ledgers: list[Path]) -> dict[str, bool]:
+    if not ledgers:
+        return {"a ledger was written": False}
+    done = subprocess.run([sys.executable, "-m", "liveinsight", "reconcile", "--ledger", *map(str, ledgers)],
+                          capture_output=True, text=True, timeout=600)
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        return {f"reconciled ({done.stderr.strip()[-300:]})": False}
+    print(json.dumps({**result, "ledgers": [str(p) for p in ledgers]}), flush=True)
+    return {f"{result['lost']} lost of {result['acknowledged']} acknowledged": result["lost"] == 0,
+            f"{result['duplicated']} stored twice": result["duplicated"] == 0,
+            f"{result['unexpected']} stored but never acknowledged": result["unexpected"] == 0}
 
 
 class Visitor(FastHttpUser):
@@ -101,7 +174,8 @@ class Visitor(FastHttpUser):
     def flush(self, agent: str, queue: transport.Queue) -> None:
         """One batch, or (the visit's last flush) everything, as the tracker sends it."""
         while queue.events:
-            with self.client.post("/events", data=transport.body(queue.batch()), name="POST /events",
+            name = "POST /events (retry)" if queue.resending else "POST /events"
+            with self.client.post("/events", data=transport.body(queue.batch()), name=name,
                                   headers={"Content-Type": "text/plain", "User-Agent": agent},
                                   catch_response=True) as response:
                 status = response.status_code or 0
@@ -110,10 +184,14 @@ class Visitor(FastHttpUser):
                 except ValueError:
                     answer = {}
                 outcome = queue.answered(status, answer, time.monotonic())
-                if outcome.rejected:
+                if outcome.given_up:
+                    response.failure(f"{status}: {outcome.given_up} events given up")
+                elif outcome.rejected:
                     response.failure(f"{status}: {outcome.rejected} events rejected")
-                elif outcome.retried:
+                elif outcome.retried and status not in BACK_PRESSURE:
                     response.failure(f"{status}; sent again as the tracker does")
+                else:
+                    response.success()  # acknowledged, or back-pressure the tracker answers by waiting
             if _ledger:
                 _ledger.write(outcome.acknowledged)
             if outcome.wait_s:

@@ -52,6 +52,7 @@ class Queue:
         self.final = False  # the visit is over: send everything
         self.beacon = False  # the tab is closing: each batch goes once, answered or not
         self.attempts, self.delay = 0, 0.0
+        self.resending = False  # the next batch was sent before and is sent again
 
     def add(self, event: dict[str, Any]) -> None:
         self.events.append(event)
@@ -65,6 +66,7 @@ class Queue:
     def answered(self, status: int, answer: dict[str, Any], now: float) -> Outcome:
         """The queue after the answer to `batch()`: what was acknowledged, and what comes next."""
         batch = self.batch()
+        self.resending = retried(status) and not self.beacon
         if retried(status):
             if self.beacon:
                 self.events = self.events[len(batch):]
