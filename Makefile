@@ -1,20 +1,29 @@
 # LiveInsight: `make up` runs the whole stack, `make test` runs the tests.
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
 
 TRACKER := django_app/dashboard/static/liveinsight-tracker.js
 NODE_DEPS := tracker/node_modules/.installed
 CHARTJS := django_app/dashboard/static/dashboard/vendor/chart.umd.min.js
 ASSETS := $(TRACKER) $(CHARTJS)
 
-.PHONY: up test unit integration lint bench loadtest clean tracker chromium
+.PHONY: up test unit integration lint bench loadtest clean tracker chromium lock
 
-$(STAMP): requirements.txt pyproject.toml
+# the locks, with hashes: every package is exactly the one locked
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+# after editing requirements*.in or docker/app-requirements.in: compile the locks again
+# (versions already locked stay unless an input excludes them; `LOCK_FLAGS=--upgrade` takes the newest)
+LOCK := $(VENV)/bin/uv pip compile --generate-hashes --universal --python-version 3.11 --quiet $(LOCK_FLAGS)
+lock: $(STAMP)
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
+	$(LOCK) docker/app-requirements.in -c requirements.txt -o docker/app-requirements.txt
 
 $(NODE_DEPS): tracker/package.json tracker/package-lock.json
 	cd tracker && npm ci --no-audit --no-fund --loglevel=error
@@ -42,7 +51,7 @@ test: $(STAMP) $(ASSETS) chromium lint tracker
 	$(VENV)/bin/cfn-lint infra/*.yaml tests/fixtures/*/*.yaml benchmarks/baseline/template.yaml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(VENV)/bin/hadolint docker/Dockerfile
-	$(PY) -m pytest
+	$(PY) -m pytest --tracing retain-on-failure --screenshot only-on-failure --output build/test-results
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit tests/functional

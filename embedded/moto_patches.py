@@ -65,7 +65,7 @@ from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
-STREAM_KEEP_S = 24 * 3600
+STREAM_KEEP_S = 24 * 3600.0
 ITERATORS_KEPT = 1000
 WRITTEN_FOR = ("5.2.5",)  # the moto versions these patches were written for and checked against
 

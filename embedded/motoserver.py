@@ -57,6 +57,7 @@ def main() -> None:
     configure_moto()
     moto_patches.apply()
     dynamodb_hook.install()
+    alarms.install()
     loaded = settings.load(os.environ)
     moto_patches.keep_streams(moto_patches.STREAM_KEEP_S * loaded.retention_scale)
     state = loaded.state_dir

@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from moto.cloudwatch.models import cloudwatch_backends
+from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
 from moto.sns.models import sns_backends
 
 EVAL_S = 10.0
@@ -25,6 +25,8 @@ COMPARE = {
     "LessThanThreshold": (lambda v, t: v < t, "less than"),
     "LessThanOrEqualToThreshold": (lambda v, t: v <= t, "less than or equal to"),
 }
+UNCHECKED = "Unchecked"  # moto's reason for an alarm nothing has evaluated yet
+_created: list[dict[str, Any]] = []  # state changes made as alarms were created
 REGION_NAMES = {"us-east-1": "US East (N. Virginia)", "us-west-2": "US West (Oregon)", "eu-west-1": "EU (Ireland)"}
 
 
@@ -87,7 +89,12 @@ def decide(alarm: Any, points: list[tuple[dt.datetime, float | None]]) -> tuple[
     present = [(t, v) for t, v in points if v is not None]
     if not present and treat in ("missing", "ignore"):
         return ("INSUFFICIENT_DATA" if treat == "missing" else alarm.state_value,
-                f"Insufficient Data: {len(points)} datapoints were unknown.", [])
+                f"Insufficient Data: {_count(len(points), 'datapoint')} {_were(len(points))} unknown.", [])
+    if not present:  # CloudWatch words a period with no data at all so
+        n, as_what = len(points), "Breaching" if treat == "breaching" else "NonBreaching"
+        return ("ALARM" if as_what == "Breaching" and n >= needed else "OK",
+                f"Threshold Crossed: no datapoints were received for {_count(n, 'period')} and "
+                f"{_count(n, 'missing datapoint')} {_were(n)} treated as [{as_what}].", [])
     breaching = [(t, v) for t, v in present if compare(v, alarm.threshold)]
     missing = len(points) - len(present)
     bad = len(breaching) + (missing if treat == "breaching" else 0)
@@ -102,6 +109,14 @@ def decide(alarm: Any, points: list[tuple[dt.datetime, float | None]]) -> tuple[
                   f"{'was' if good == 1 else 'were'} not {words} the threshold ({alarm.threshold}) "
                   f"(minimum 1 datapoint for ALARM -> OK transition).")
     return ("ALARM" if bad >= needed else "OK"), reason, present
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
 
 
 def notification(alarm: Any, account: str, region: str, old: str, reason: str, at: dt.datetime) -> dict[str, Any]:
@@ -130,31 +145,63 @@ def _stamp(at: dt.datetime) -> str:
 
 
 def evaluate(now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Evaluate every alarm once; answers the state changes made."""
+    """Evaluate every alarm once; answers the state changes made (with those made at creation)."""
     now = now or dt.datetime.now(dt.UTC)
-    changes = []
+    changes, _created[:] = list(_created), []
     for account, regions in list(cloudwatch_backends.items()):
         for region, backend in list(regions.items()):
             for alarm in list(backend.alarms.values()):
-                if not alarm.metric_name or alarm.comparison_operator not in COMPARE:
-                    continue  # metric-math and composite alarms are not evaluated
-                state, reason, used = decide(alarm, datapoints(backend, alarm, now))
-                if state == alarm.state_value:
-                    continue
-                old = alarm.state_value
-                data = {"version": "1.0", "queryDate": _stamp(now), "statistic": alarm.statistic,
-                        "period": alarm.period, "recentDatapoints": [v for _, v in used],
-                        "threshold": alarm.threshold}
-                alarm.update_state(reason, json.dumps(data), state)
-                message = notification(alarm, account, region, old, reason, now)
-                actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions,
-                           "INSUFFICIENT_DATA": alarm.insufficient_data_actions}[state]
-                for arn in actions if alarm.actions_enabled else []:
-                    if ":sns:" in arn:
-                        subject = f'{state}: "{alarm.name}" in {REGION_NAMES.get(region, region)}'[:99]
-                        sns_backends[account][arn.split(":")[3]].publish(json.dumps(message), arn=arn, subject=subject)
-                changes.append({"alarm": alarm.name, "from": old, "to": state, "reason": reason, "at": _stamp(now)})
+                change = _evaluate_one(account, region, backend, alarm, now)
+                if change:
+                    changes.append(change)
     return changes
+
+
+def _evaluate_one(account: str, region: str, backend: Any, alarm: Any, now: dt.datetime) -> dict[str, Any] | None:
+    if not alarm.metric_name or alarm.comparison_operator not in COMPARE:
+        return None  # metric-math and composite alarms are not evaluated
+    state, reason, used = decide(alarm, datapoints(backend, alarm, now))
+    if state == alarm.state_value and not alarm.state_reason.startswith(UNCHECKED):
+        return None
+    old = alarm.state_value
+    data = {"version": "1.0", "queryDate": _stamp(now), "statistic": alarm.statistic, "period": alarm.period,
+            "recentDatapoints": [v for _, v in used], "threshold": alarm.threshold}
+    alarm.update_state(reason, json.dumps(data), state)
+    if state == old:  # a new alarm's first evaluation: its reason, no transition
+        return None
+    message = notification(alarm, account, region, old, reason, now)
+    actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions,
+               "INSUFFICIENT_DATA": alarm.insufficient_data_actions}[state]
+    for arn in actions if alarm.actions_enabled else []:
+        if ":sns:" in arn:
+            subject = f'{state}: "{alarm.name}" in {REGION_NAMES.get(region, region)}'[:99]
+            sns_backends[account][arn.split(":")[3]].publish(json.dumps(message), arn=arn, subject=subject)
+    return {"alarm": alarm.name, "from": old, "to": state, "reason": reason, "at": _stamp(now)}
+
+
+def install() -> None:
+    """A new alarm starts in INSUFFICIENT_DATA, as on CloudWatch, and is evaluated at once, so
+    its reason is CloudWatch's from the start; an alarm put again keeps its state."""
+    create = CloudWatchBackend.put_metric_alarm
+    if getattr(create, "installed", False):
+        return
+
+    def put_metric_alarm(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        before = self.alarms.get(name)
+        alarm = create(self, name, *args, **kwargs)
+        if before is not None:
+            alarm.state_value, alarm.state_reason = before.state_value, before.state_reason
+            alarm.state_reason_data = before.state_reason_data
+            alarm.state_updated_timestamp, alarm.history = before.state_updated_timestamp, before.history
+            return alarm
+        alarm.state_value = "INSUFFICIENT_DATA"
+        change = _evaluate_one(self.account_id, self.region_name, self, alarm, dt.datetime.now(dt.UTC))
+        if change:
+            _created.append(change)  # reported with the next evaluation's
+        return alarm
+
+    put_metric_alarm.installed = True  # type: ignore[attr-defined]
+    CloudWatchBackend.put_metric_alarm = put_metric_alarm  # type: ignore[method-assign]
 
 
 def evaluate_and_report(on_change: Any) -> None:

@@ -1,10 +1,11 @@
-"""Debian's Chromium, driven by Playwright; no browser download."""
+"""Debian's Chromium, driven by pytest-playwright (no browser download): its fixtures give
+each test a context with tracing and screenshots kept on failure (`make test` passes
+--tracing retain-on-failure --screenshot only-on-failure; they land in build/test-results)."""
 
 import os
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # A desktop Chrome user agent, so the server counts these visits as people, not bots;
@@ -17,20 +18,19 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(user_agent=DESKTOP_UA, viewport={"width": 1280, "height": 800})
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "user_agent": DESKTOP_UA, "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(autouse=True)
+def _partners(context):
     # the outbound link leaves for a site this machine cannot reach: answer it locally
     context.route("https://www.example.org/**", lambda route: route.fulfill(body="<h1>Partners</h1>",
                                                                              content_type="text/html"))
-    yield context
-    context.close()

@@ -11,9 +11,8 @@ from tests.browser.test_dashboard_live import SCREENSHOTS, ingest, sign_in, unti
 pytestmark = pytest.mark.integration
 
 
-def test_the_big_screen_of_a_link_made_and_revoked_on_the_share_page(stack, browser):
-    owner = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = owner.new_page()
+def test_the_big_screen_of_a_link_made_and_revoked_on_the_share_page(stack, context, new_context):
+    page = context.new_page()  # the owner's
     sign_in(stack, page)
     page.click("text=Share")
     page.fill("#id_label", "projector")
@@ -22,7 +21,7 @@ def test_the_big_screen_of_a_link_made_and_revoked_on_the_share_page(stack, brow
     screen_url = page.locator("#made-screen").text_content()
     assert screen_url.endswith("/screen") and page.locator("td", has_text="projector").count() == 1
 
-    room = browser.new_context(viewport={"width": 1920, "height": 1080})  # the projector: no login
+    room = new_context(viewport={"width": 1920, "height": 1080})  # the projector: no login
     screen = room.new_page()
     screen.goto(screen_url)
     until(screen, "() => document.getElementById('updated').dateTime !== ''")
@@ -40,5 +39,3 @@ def test_the_big_screen_of_a_link_made_and_revoked_on_the_share_page(stack, brow
     page.wait_for_load_state()
     assert page.locator("td", has_text="projector").count() == 0
     assert requests.get(screen_url, timeout=10).status_code == 404
-    owner.close()
-    room.close()

@@ -1,6 +1,7 @@
 """The emulator's operations plane in-process: alarm decisions, TTL sweeps, capacity units."""
 
 import datetime as dt
+import json
 import time
 from types import SimpleNamespace
 
@@ -127,3 +128,43 @@ def test_alarm_statistics_read_statistic_sets_as_well_as_values():
     assert alarms._statistic(points, "Sum") == 35 and alarms._statistic(points, "SampleCount") == 4
     assert alarms._statistic(points, "Maximum") == 20 and alarms._statistic(points, "Minimum") == 2
     assert alarms._statistic(points, "Average") == 35 / 4
+
+
+@pytest.mark.parametrize("treat, state, reason", [
+    ("notBreaching", "OK", "Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints "
+                           "were treated as [NonBreaching]."),
+    ("breaching", "ALARM", "Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints "
+                           "were treated as [Breaching]."),
+    ("missing", "INSUFFICIENT_DATA", "Insufficient Data: 3 datapoints were unknown."),
+    ("ignore", "INSUFFICIENT_DATA", "Insufficient Data: 3 datapoints were unknown."),
+])
+def test_a_new_alarm_starts_in_insufficient_data_and_its_first_evaluation_speaks_as_cloudwatch(treat, state, reason):
+    alarms.install()
+    with mock_aws():
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
+        cloudwatch.put_metric_alarm(AlarmName="errors", Namespace="LiveInsight", MetricName="ProcessingErrors",
+                                    Statistic="Sum", Period=60, EvaluationPeriods=3, Threshold=1,
+                                    ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData=treat)
+        found = cloudwatch.describe_alarms(AlarmNames=["errors"])["MetricAlarms"][0]
+        changes = alarms.evaluate()
+        again = cloudwatch.describe_alarms(AlarmNames=["errors"])["MetricAlarms"][0]
+    assert (found["StateValue"], found["StateReason"]) == (state, reason)
+    assert not found["StateReason"].startswith("Unchecked")
+    data = json.loads(found["StateReasonData"])
+    assert data["version"] == "1.0" and data["recentDatapoints"] == [] and data["threshold"] == 1
+    # the change from INSUFFICIENT_DATA is reported once, with the next evaluation's; none after
+    assert [c["to"] for c in changes] == ([] if state == "INSUFFICIENT_DATA" else [state])
+    assert again["StateReason"] == reason and alarms.evaluate() == []
+
+
+def test_an_alarm_put_again_keeps_its_state():
+    alarms.install()
+    with mock_aws():
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
+        settings = dict(AlarmName="errors", Namespace="LiveInsight", MetricName="ProcessingErrors", Statistic="Sum",
+                        Period=60, EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                        TreatMissingData="breaching")
+        cloudwatch.put_metric_alarm(**settings)
+        cloudwatch.put_metric_alarm(**{**settings, "Threshold": 5})
+        found = cloudwatch.describe_alarms(AlarmNames=["errors"])["MetricAlarms"][0]
+    assert found["StateValue"] == "ALARM" and found["Threshold"] == 5
