@@ -67,7 +67,7 @@ _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
 STREAM_KEEP_S = 24 * 3600.0
 ITERATORS_KEPT = 1000
-WRITTEN_FOR = ("5.2.5",)  # the moto versions these patches were written for and checked against
+WRITTEN_FOR = ("5.2.5", "5.2.6")  # the moto versions these patches were written for and checked against
 
 
 class UnsupportedMoto(RuntimeError):

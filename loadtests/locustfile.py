@@ -7,7 +7,7 @@ Acknowledged events go to a ledger (one per worker in distributed mode, named fr
 index) that `liveinsight reconcile` checks.
 
 The exit code is the run's verdict, not Locust's failure count: the master (or the one
-process) reconciles every ledger of the run and answers 0 only when nothing acknowledged
+process) reconciles every ledger of the run and answers 0 only when no acknowledged event
 was lost or stored twice, POST /events kept its p95 within --slo-p95-ms and failed requests
 stayed within --slo-error-ratio. A 429 or 503 that the tracker answers by sending again is
 back-pressure, not a failure; the batch sent again is counted as "POST /events (retry)".
@@ -116,10 +116,24 @@ def _verdict(environment: Any, **_: Any) -> None:
               f"failed share {total.fail_ratio:.4f} <= {options.slo_error_ratio:g}":
                   total.fail_ratio <= options.slo_error_ratio}
     if options.ledger and options.reconcile == "yes":
+        if isinstance(environment.runner, MasterRunner):
+            _settled(Path(options.ledger))  # workers finish their last visits after the master quits
         checks.update(_reconciled(run_ledgers(Path(options.ledger))))
     for check, ok in checks.items():
         logging.info("SLO %s: %s", "met" if ok else "MISSED", check)
     environment.process_exit_code = 0 if all(checks.values()) else 1
+
+
+def _settled(base: Path, quiet_s: float = 3.0, most_s: float = 120.0) -> None:
+    """Until no ledger of the run has grown for `quiet_s` seconds (at most `most_s`)."""
+    sizes, quiet_since, began = None, time.monotonic(), time.monotonic()
+    while time.monotonic() - began < most_s:
+        now = [p.stat().st_size for p in run_ledgers(base)]
+        if now != sizes:
+            sizes, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
+            return
+        time.sleep(0.5)
 
 
 def _reconciled(ledgers: list[Path]) -> dict[str, bool]:
@@ -132,9 +146,11 @@ def _reconciled(ledgers: list[Path]) -> dict[str, bool]:
     except ValueError:
         return {f"reconciled ({done.stderr.strip()[-300:]})": False}
     print(json.dumps({**result, "ledgers": [str(p) for p in ledgers]}), flush=True)
+    # stored but never acknowledged (a worker stopped while its request was answered) is
+    # reported, not failed: nothing the client was told it had sent is missing
+    logging.info("%s stored but never acknowledged", result["unexpected"])
     return {f"{result['lost']} lost of {result['acknowledged']} acknowledged": result["lost"] == 0,
-            f"{result['duplicated']} stored twice": result["duplicated"] == 0,
-            f"{result['unexpected']} stored but never acknowledged": result["unexpected"] == 0}
+            f"{result['duplicated']} stored twice": result["duplicated"] == 0}
 
 
 class Visitor(FastHttpUser):

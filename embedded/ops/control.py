@@ -14,16 +14,22 @@ a DNS-rebinding page would come:
   GET /_liveinsight/alarm-history       every alarm state change, oldest first
   GET /_liveinsight/partitions          the hottest DynamoDB partition keys of the last minute,
                                         and each table's largest item
+  GET /_liveinsight/memory[?kind=T]     the emulator's resident memory, its most numerous kinds
+                                        of object, and what holds objects of type T (a census
+                                        takes a second or two)
 """
 
 from __future__ import annotations
 
+import gc
 import hmac
 import json
 from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+
+import psutil
 
 from . import faults
 
@@ -63,9 +69,9 @@ class Control:
                                                        ("Content-Type", "application/x-amz-json-1.0")])
             return [down]
         if not path.startswith(PREFIX):
-            target = environ.get("HTTP_X_AMZ_TARGET")
-            if target:
-                self.counts[target.rsplit(".", 1)[-1]] += 1
+            operation = environ.get("HTTP_X_AMZ_TARGET", "").rsplit(".", 1)[-1][:64]
+            if operation and (operation in self.counts or len(self.counts) < KEEP):  # a client's names: bounded
+                self.counts[operation] += 1
             return self.app(environ, start_response)
         method = environ["REQUEST_METHOD"]
         name = path[len(PREFIX):]
@@ -116,6 +122,8 @@ class Control:
             return "200 OK", list(self.notifications)
         if name == "alarm-history":
             return "200 OK", list(self.history)
+        if name == "memory":
+            return "200 OK", census(parse_qs(environ.get("QUERY_STRING", "")).get("kind", [""])[0])
         if name == "partitions" and self.partitions is not None:
             return "200 OK", self.partitions.report()
         return "404 Not Found", {"error": f"no {PREFIX}{name}"}
@@ -128,6 +136,20 @@ class Control:
                 self.sink_file.replace(self.sink_file.with_name(self.sink_file.name + ".1"))  # rotated
             with self.sink_file.open("a") as out:
                 out.write(json.dumps(message) + "\n")
+
+
+def census(kind: str = "", top: int = 30) -> dict[str, Any]:
+    """What the emulator holds: resident memory, live objects counted by type, and for
+    `kind`, what holds a sample of those objects (by the holder's type)."""
+    objects = gc.get_objects()
+    kinds = Counter(type(o).__qualname__ for o in objects)
+    found: dict[str, Any] = {"resident_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
+                             "objects": dict(kinds.most_common(top))}
+    if kind:
+        sample = [o for o in objects if type(o).__qualname__ == kind][-200:]
+        holders = Counter(type(r).__qualname__ for o in sample for r in gc.get_referrers(o) if r is not sample)
+        found["held_by"] = dict(holders.most_common(top))
+    return found
 
 
 def _json(environ: dict[str, Any]) -> Any:

@@ -21,8 +21,8 @@ def test_the_big_screen_of_a_link_made_and_revoked_on_the_share_page(stack, cont
     screen_url = page.locator("#made-screen").text_content()
     assert screen_url.endswith("/screen") and page.locator("td", has_text="projector").count() == 1
 
-    room = new_context(viewport={"width": 1920, "height": 1080})  # the projector: no login
-    screen = room.new_page()
+    screen = new_context().new_page()  # the projector: no login
+    screen.set_viewport_size({"width": 1920, "height": 1080})
     screen.goto(screen_url)
     until(screen, "() => document.getElementById('updated').dateTime !== ''")
     path = f"/screen-{uuid.uuid4().hex[:8]}"

@@ -45,10 +45,18 @@ def test_a_run_passes_when_every_acknowledged_event_is_stored_once(stack, tmp_pa
 
 def test_a_spike_answered_with_429s_loses_nothing_and_passes(stack, tmp_path):
     # 300 visitors at once from one address, past the ingest's 20 requests a second per source
-    run = locust(stack, tmp_path, "-u", "300", "-r", "300", "-t", "15s", "--compression", "200")
+    # (this laptop's latency under the spike is not the question here: the p95 bound is wide)
+    run = locust(stack, tmp_path, "-u", "300", "-r", "300", "-t", "15s", "--compression", "200",
+                 "--slo-p95-ms", "60000")
     rows = stats(tmp_path)
     assert int(rows["POST /events (retry)"]["Request Count"]) > 0, "the ingest never answered 429"
     assert run.returncode == 0, run.stderr[-3000:]
+    assert verdict(run)["lost"] == 0 and "SLO met: failed share 0.0000" in run.stderr
+
+
+def test_a_slow_run_fails_on_its_p95(stack, tmp_path):
+    run = locust(stack, tmp_path, "-u", "5", "-r", "5", "-t", "6s", "--slo-p95-ms", "0.001")
+    assert run.returncode == 1 and "SLO MISSED: POST /events p95" in run.stderr
     assert verdict(run)["lost"] == 0
 
 

@@ -1,6 +1,7 @@
 """Live streams fan out from one read per watched site (django_app/dashboard/fanout.py)."""
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import sys
 
@@ -9,6 +10,12 @@ from embedded.settings import ROOT
 _spec = importlib.util.spec_from_file_location("fanout", ROOT / "django_app" / "dashboard" / "fanout.py")
 fanout = sys.modules["fanout"] = importlib.util.module_from_spec(_spec)  # dataclasses look it up
 _spec.loader.exec_module(fanout)
+
+
+def run(scenario):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
 class Reader:
@@ -45,7 +52,7 @@ def test_a_thousand_viewers_of_a_site_share_each_snapshot():
         second = await asyncio.gather(*(shared.next(v, 1, 5) for v in viewers))
         return reader, first, second
 
-    reader, first, second = asyncio.run(scenario())
+    reader, first, second = run(scenario())
     assert {body for body, _ in first} == {'{"site":"demo","pages":1,"at":1}'}
     assert {body for body, _ in second} == {'{"site":"demo","pages":2,"at":2}'}
     assert reader.snapshots == 2
@@ -59,7 +66,7 @@ def test_an_unchanged_site_answers_nothing_after_the_timeout():
         body, version = await shared.next(viewer, 0, 5)
         return body, version, await shared.next(viewer, version, 0.2)
 
-    body, version, again = asyncio.run(scenario())
+    body, version, again = run(scenario())
     assert body and version == 1 and again == (None, 1)
 
 
@@ -75,7 +82,7 @@ def test_upkeep_renews_every_place_at_once_and_ends_the_revoked():
         ended = await shared.next(gone, version, 5)  # woken by the upkeep, not the timeout
         return reader, kept, gone, ended
 
-    reader, kept, gone, ended = asyncio.run(scenario())
+    reader, kept, gone, ended = run(scenario())
     assert ended == (None, 1) and gone.ended == "link revoked" and kept.ended is None
     assert reader.kept[0] == {1: ("link", "standing"), 2: ("link", "revoked")}
 
@@ -96,7 +103,7 @@ def test_a_read_that_changed_only_its_time_waits_its_turn(monkeypatch):
         reader.at = 3  # the next read, once STILL_S has passed, is pushed
         return soon, await shared.next(viewer, version, 1)
 
-    soon, later = asyncio.run(scenario())
+    soon, later = run(scenario())
     assert soon == (None, 1) and later == ('{"pages":1,"at":3}', 2)
 
 
@@ -114,7 +121,7 @@ def test_a_site_nobody_watches_is_let_go():
         await asyncio.sleep(fanout.POLL_S * 4)
         return shared, taken, reader.snapshots
 
-    shared, taken, after = asyncio.run(scenario())
+    shared, taken, after = run(scenario())
     assert shared.viewers() == 0 and after == taken
 
 
@@ -134,4 +141,4 @@ def test_a_failed_snapshot_is_retried():
         shared.join(viewer)
         return await shared.next(viewer, 0, 5)
 
-    assert asyncio.run(scenario()) == ('{"ok":true}', 1)
+    assert run(scenario()) == ('{"ok":true}', 1)
