@@ -14,9 +14,9 @@ a DNS-rebinding page would come:
   GET /_liveinsight/alarm-history       every alarm state change, oldest first
   GET /_liveinsight/partitions          the hottest DynamoDB partition keys of the last minute,
                                         and each table's largest item
-  GET /_liveinsight/memory[?kind=T]     the emulator's resident memory, its most numerous kinds
-                                        of object, and what holds objects of type T (a census
-                                        takes a second or two)
+  GET /_liveinsight/memory[?kind=T][&collect=1]  the emulator's resident memory, its most
+                                        numerous kinds of object (after a full garbage collection
+                                        with collect=1), and what holds objects of type T
 """
 
 from __future__ import annotations
@@ -123,7 +123,8 @@ class Control:
         if name == "alarm-history":
             return "200 OK", list(self.history)
         if name == "memory":
-            return "200 OK", census(parse_qs(environ.get("QUERY_STRING", "")).get("kind", [""])[0])
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            return "200 OK", census(query.get("kind", [""])[0], query.get("collect", [""])[0] == "1")
         if name == "partitions" and self.partitions is not None:
             return "200 OK", self.partitions.report()
         return "404 Not Found", {"error": f"no {PREFIX}{name}"}
@@ -138,17 +139,25 @@ class Control:
                 out.write(json.dumps(message) + "\n")
 
 
-def census(kind: str = "", top: int = 30) -> dict[str, Any]:
-    """What the emulator holds: resident memory, live objects counted by type, and for
-    `kind`, what holds a sample of those objects (by the holder's type)."""
+def census(kind: str = "", collect: bool = False, top: int = 30) -> dict[str, Any]:
+    """What the emulator holds: resident memory, live objects counted by type (after a full
+    garbage collection if asked), and for `kind`, the containers holding a sample of those."""
+    found: dict[str, Any] = {"collected": gc.collect()} if collect else {}
     objects = gc.get_objects()
     kinds = Counter(type(o).__qualname__ for o in objects)
-    found: dict[str, Any] = {"resident_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
-                             "objects": dict(kinds.most_common(top))}
+    found.update(resident_mb=round(psutil.Process().memory_info().rss / 2**20, 1),
+                 objects=dict(kinds.most_common(top)))
     if kind:
-        sample = [o for o in objects if type(o).__qualname__ == kind][-200:]
-        holders = Counter(type(r).__qualname__ for o in sample for r in gc.get_referrers(o) if r is not sample)
-        found["held_by"] = dict(holders.most_common(top))
+        sample = [o for o in objects if type(o).__qualname__ == kind][::1000][:200]
+        holders: Counter[int] = Counter()
+        named: dict[int, str] = {}
+        for one in sample:
+            for holder in gc.get_referrers(one):
+                if holder is not sample and holder is not objects:
+                    holders[id(holder)] += 1
+                    size = len(holder) if hasattr(holder, "__len__") else "?"
+                    named[id(holder)] = f"{type(holder).__qualname__} of {size}"
+        found["held_by"] = {f"{named[h]} #{h}": n for h, n in holders.most_common(top)}
     return found
 
 

@@ -59,7 +59,9 @@ def _metrics(backend: Any, now: float, scale: float) -> int:
         dimensions = tuple((d.name, d.value) for d in datum.dimensions)
         folding[(datum.namespace, datum.name, dimensions, datum.unit, width, int(at // width * width))].append(datum)
     folded = [_fold(key, parts) for key, parts in folding.items()]
-    backend.metric_data = kept + folded + data[len(seen):]  # what arrived during the sweep stays
+    # oldest first, as moto appends them (alarms.py reads from the end until it passes its window);
+    # what arrived during the sweep stays, after them
+    backend.metric_data = sorted(kept + folded, key=lambda d: _epoch(d.timestamp)) + data[len(seen):]
     backend.paged_metric_data.clear()  # pages of an old listing
     return len(seen) - len(kept) - len(folded)
 

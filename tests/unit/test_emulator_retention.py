@@ -35,9 +35,13 @@ def stats(cloudwatch, start_age_s, end_age_s, period):
     return sorted((p["SampleCount"], p["Sum"], p["Minimum"], p["Maximum"]) for p in found)
 
 
-def datapoints():
+def cloudwatch_backends_of():
     from moto.cloudwatch.models import cloudwatch_backends
-    return len(cloudwatch_backends["123456789012"]["us-east-1"].metric_data)
+    return cloudwatch_backends["123456789012"]["us-east-1"].metric_data
+
+
+def datapoints():
+    return len(cloudwatch_backends_of())
 
 
 def test_old_datapoints_fold_into_sets_with_their_statistics(aws):
@@ -54,6 +58,8 @@ def test_old_datapoints_fold_into_sets_with_their_statistics(aws):
     gone = retention.sweep(now=NOW)
 
     assert datapoints() == 1 + 10  # one set for the old minute, the fresh ones as they were
+    stamps = [d.timestamp for d in cloudwatch_backends_of()]
+    assert stamps == sorted(stamps)  # oldest first, as alarm evaluation reads them
     assert gone["datapoints"] == 30 * 3 + 1 - 1
     assert stats(cloudwatch, 3 * 3600, 0, 86400) == before
     assert retention.sweep(now=NOW)["datapoints"] == 0  # folded once, not again
