@@ -16,7 +16,8 @@ a DNS-rebinding page would come:
                                         and each table's largest item
   GET /_liveinsight/memory[?kind=T][&collect=1]  the emulator's resident memory, its most
                                         numerous kinds of object (after a full garbage collection
-                                        with collect=1), and what holds objects of type T
+                                        with collect=1), what holds objects of type T, and with
+                                        PYTHONTRACEMALLOC set, where the memory was allocated
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import gc
 import hmac
 import json
+import tracemalloc
 from collections import Counter, deque
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,10 @@ def census(kind: str = "", collect: bool = False, top: int = 30) -> dict[str, An
                     size = len(holder) if hasattr(holder, "__len__") else "?"
                     named[id(holder)] = f"{type(holder).__qualname__} of {size}"
         found["held_by"] = {f"{named[h]} #{h}": n for h, n in holders.most_common(top)}
+    if tracemalloc.is_tracing():  # PYTHONTRACEMALLOC=N: where the memory held was allocated
+        lines = tracemalloc.take_snapshot().statistics("traceback")[:top]
+        found["allocated_at"] = [{"kb": round(s.size / 1024), "count": s.count, "at": s.traceback.format()[-6:]}
+                                 for s in lines]
     return found
 
 
