@@ -69,11 +69,6 @@ class Watcher:
             self._changed.notify_all()
         return answer
 
-    def wait(self, site_id: str, after_ms: int, timeout: float) -> None:
-        """Until an answer read after `after_ms` exists, or `timeout` seconds pass."""
-        with self._changed:
-            self._changed.wait_for(lambda: self._latest.get(site_id, (0, None))[0] > after_ms, timeout)
-
     def _watched(self) -> list[str]:
         with self._changed:
             cutoff = time.monotonic() - WATCH_S
