@@ -168,3 +168,16 @@ def test_an_alarm_put_again_keeps_its_state():
         cloudwatch.put_metric_alarm(**{**settings, "Threshold": 5})
         found = cloudwatch.describe_alarms(AlarmNames=["errors"])["MetricAlarms"][0]
     assert found["StateValue"] == "ALARM" and found["Threshold"] == 5
+
+
+def test_a_client_naming_endless_operations_grows_no_count_past_its_bound(tmp_path):
+    from embedded.ops import control
+
+    gate = control.Control(lambda environ, start: [b""], "token", sink_file=tmp_path / "sink.jsonl")
+    for i in range(control.KEEP * 3):
+        gate({"PATH_INFO": "/", "HTTP_X_AMZ_TARGET": f"DynamoDB_20120810.Made{i}{'x' * 500}",
+              "REQUEST_METHOD": "POST", "HTTP_HOST": "127.0.0.1"}, lambda *_: None)
+    gate({"PATH_INFO": "/", "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.Made0" + "x" * 500, "REQUEST_METHOD": "POST",
+          "HTTP_HOST": "127.0.0.1"}, lambda *_: None)
+    assert len(gate.counts) == control.KEEP and all(len(name) <= 64 for name in gate.counts)
+    assert max(gate.counts.values()) == 2  # a name already counted keeps counting
