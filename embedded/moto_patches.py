@@ -25,7 +25,8 @@ keeps its newest STREAM_KEEP records (24 hours at most, as DynamoDB), a backend 
 ITERATORS_KEPT iterators, and event source mappings are polled by the embedded Lambda
 runtime (embedded/runtime/streams.py), as Lambda polls them. These patches keep moto's
 behaviour (conditions, rollback, the 400 KB item limit) and only change what
-it costs. They are tied to the pinned moto version.
+it costs. moto also keeps every model object it ever made, deleted or not; here only
+the S3 objects its reset needs. They are tied to the pinned moto version.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import moto.dynamodb.models as ddb_models
 import moto.dynamodb.models.utilities as ddb_utilities
 import moto.dynamodb.responses as ddb_responses
 import orjson
+from moto.core.common_models import BaseModel
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.core.utils import utcnow
@@ -67,6 +69,7 @@ _ITEM_LIMIT = 405000  # moto's own measured limit
 STREAM_KEEP = 50_000  # records a stream shard keeps
 STREAM_KEEP_S = 24 * 3600.0
 ITERATORS_KEPT = 1000
+TRACKED = ("FakeKey", "FakeMultipart")  # S3 objects: moto's reset finds their files through its list
 WRITTEN_FOR = ("5.2.5", "5.2.6")  # the moto versions these patches were written for and checked against
 
 
@@ -468,3 +471,15 @@ def apply() -> None:
     DynamoDBStreamsBackend.get_shard_iterator = _get_shard_iterator  # type: ignore[method-assign]
     DynamoDBStreamsBackend.get_records = _get_records  # type: ignore[method-assign]
     DynamoDBStreamsHandler.serialized = _streams_serialized  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = staticmethod(_new_model)  # type: ignore[method-assign,assignment]
+
+
+def _new_model(cls: type, *args: Any, **kwargs: Any) -> Any:
+    """moto appends every model object it makes to a list on its class, for its data.json
+    view, and never lets go: every item, stream record, log event and datapoint, deleted
+    or expired, for the server's life (15 KB an event ingested). Only the objects moto's
+    own reset walks are listed here."""
+    made: Any = object.__new__(cls)
+    if cls.__name__ in TRACKED:
+        cls.instances_tracked.append(made)  # type: ignore[attr-defined]
+    return made

@@ -1,11 +1,14 @@
 """moto as the emulator patches it (embedded/moto_patches.py): a Query reads one partition and
 answers as moto does; a stream keeps its newest records only, numbers them on, and hands
-nothing to Lambda itself."""
+nothing to Lambda itself; a deleted item leaves memory."""
 
+import gc
 import urllib.request
+import uuid
 
 import boto3
 import pytest
+from moto.dynamodb.models.dynamo_type import Item
 from moto.server import ThreadedMotoServer
 
 from embedded import moto_patches
@@ -133,3 +136,17 @@ def test_an_update_moto_refuses_is_refused_as_moto_refuses_it(ddb):
             ddb.update_item(TableName="t", Key={"pk": {"S": "a"}, "sk": {"S": "1"}}, UpdateExpression=expression,
                             ExpressionAttributeNames=names, ExpressionAttributeValues={":one": {"N": "1"}})
         assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_deleted_items_and_trimmed_records_leave_memory(ddb, monkeypatch):
+    monkeypatch.setattr(moto_patches, "STREAM_KEEP", 10)
+    partition = uuid.uuid4().hex
+    for n in range(500):
+        put(ddb, partition, f"s{n}")
+        ddb.delete_item(TableName="t", Key={"pk": {"S": partition}, "sk": {"S": f"s{n}"}})
+    put(ddb, partition, "kept")
+    gc.collect()
+
+    live = [o for o in gc.get_objects() if isinstance(o, Item) and o.hash_key.value == partition]
+    assert len(live) == 1  # the table's one item; moto alone would hold all 501 it ever made
+    assert Item.instances_tracked == []  # type: ignore[attr-defined]
