@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 TRACKER := django_app/dashboard/static/liveinsight-tracker.js
 NODE_DEPS := tracker/node_modules/.installed
 CHARTJS := django_app/dashboard/static/dashboard/vendor/chart.umd.min.js
-ASSETS := $(TRACKER) $(CHARTJS)
+ASSETS := $(TRACKER) $(CHARTJS) $(CHARTJS).map
 
-.PHONY: up test unit integration lint bench loadtest clean tracker chromium lock
+.PHONY: up test unit integration lint bench loadtest clean tracker chromium postgresql lock
 
 # the locks, with hashes: every package is exactly the one locked
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -32,14 +32,22 @@ $(NODE_DEPS): tracker/package.json tracker/package-lock.json
 $(TRACKER): $(NODE_DEPS) tracker/scripts/build.js $(wildcard tracker/src/*.js)
 	cd tracker && node scripts/build.js
 
-$(CHARTJS): django_app/assets/package.json django_app/assets/package-lock.json
+# with its source map, which the script names (production's hashed static files need it)
+$(CHARTJS) $(CHARTJS).map: django_app/assets/package.json django_app/assets/package-lock.json
 	cd django_app/assets && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $@) && cp django_app/assets/node_modules/chart.js/dist/chart.umd.min.js $@
+	mkdir -p $(dir $(CHARTJS)) && cp django_app/assets/node_modules/chart.js/dist/chart.umd.min.js* $(dir $(CHARTJS))
 
-# Debian's Chromium for the browser tests (test tools' own browser downloads cannot work here).
+# Debian's Chromium for the browser tests (test tools' own browser downloads cannot work here),
+# and its PostgreSQL for the dashboard tiers' second database (they skip without it, or fail
+# with LIVEINSIGHT_REQUIRE_POSTGRES=1).
+APT := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+HAS_POSTGRES := command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { apt-get update -qq && $(APT) chromium >/dev/null; }
+
+postgresql:
+	@$(HAS_POSTGRES) || { apt-get update -qq && $(APT) postgresql >/dev/null; } || \
+	  echo "PostgreSQL could not be installed: the dashboard tiers run on SQLite only"
 
 tracker: $(TRACKER)
 	cd tracker && node scripts/size.js && node --test test/*.test.js
@@ -47,7 +55,7 @@ tracker: $(TRACKER)
 up: $(STAMP) $(ASSETS)
 	$(VENV)/bin/liveinsight up
 
-test: $(STAMP) $(ASSETS) chromium lint tracker
+test: $(STAMP) $(ASSETS) chromium postgresql lint tracker
 	$(VENV)/bin/cfn-lint infra/*.yaml tests/fixtures/*/*.yaml benchmarks/baseline/template.yaml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(VENV)/bin/hadolint docker/Dockerfile

@@ -1,16 +1,22 @@
-"""The embedded stack, started once per test session on free ports, for the tiers that need it."""
+"""The embedded stack, started once per test session on free ports, for the tiers that need it.
+The dashboard's API and browser tiers run twice: on SQLite, and on a throwaway PostgreSQL
+server (skipped with the reason where it cannot run, failed instead with
+LIVEINSIGHT_REQUIRE_POSTGRES=1)."""
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import boto3
+import psycopg
 import pytest
 import requests
 
@@ -20,8 +26,45 @@ from embedded.settings import ROOT, Settings
 from liveinsight.config import Config, child_env
 from liveinsight.stack import Stack, another_gateway
 from tests.ingest_support import BROWSER_UA
+from tests.postgres_support import REQUIRE, Server, Unavailable
 
 PROBE_TEMPLATE = ROOT / "tests" / "fixtures" / "probe" / "template.yaml"
+DASHBOARD_TIERS = ("tests/browser/", "tests/integration/test_api_", "tests/integration/test_shared_links.py",
+                   "tests/integration/test_dashboard_", "tests/hostile/test_dashboard_access.py")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "stack" in metafunc.fixturenames:
+        where = metafunc.definition.path.relative_to(ROOT).as_posix()
+        databases = ["sqlite", "postgres"] if where.startswith(DASHBOARD_TIERS) else ["sqlite"]
+        metafunc.parametrize("database", databases, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    try:
+        server = Server()
+    except Unavailable as why:
+        _unavailable(why)
+    try:
+        server.start()
+    except Unavailable as why:
+        server.stop()
+        _unavailable(why)
+    yield server
+    server.stop()
+
+
+def _unavailable(why: Unavailable) -> NoReturn:
+    if os.environ.get(REQUIRE) == "1":
+        pytest.fail(f"{why} ({REQUIRE}=1)", pytrace=False)
+    pytest.skip(f"no PostgreSQL: {why}")
+
+
+@pytest.fixture(scope="session")
+def database(request: pytest.FixtureRequest) -> str:
+    """The DATABASE_URL of the stack's dashboard: empty for SQLite."""
+    return request.getfixturevalue("postgres").url if request.param == "postgres" else ""
 
 
 @dataclass
@@ -34,6 +77,7 @@ class Running:
     dashboard: str
     demo: dict[str, str]
     parameters: dict[str, str]
+    database: str
 
     def allow_dashboard(self) -> None:
         """Let the demo site accept this test dashboard's origin (a deploy re-seeds it)."""
@@ -42,6 +86,15 @@ class Running:
             UpdateExpression="SET allowed_origins = :o",
             ExpressionAttributeValues={":o": {"L": [{"S": o} for o in self.parameters["CorsAllowOrigins"].split(",")]}},
         )
+
+    def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
+        """A statement on the dashboard's database, SQLite or PostgreSQL (placeholders: ?)."""
+        if self.database:
+            with psycopg.connect(self.database) as db:  # commits on leaving
+                cursor = db.execute(query.replace("?", "%s"), params)
+                return cursor.fetchall() if cursor.description else []
+        with sqlite3.connect(self.settings.state_dir / "dashboard.sqlite3", timeout=10) as db:
+            return db.execute(query, params).fetchall()
 
     def client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.settings.endpoint_url, region_name=self.settings.region,
@@ -67,7 +120,7 @@ class Running:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def stack(tmp_path_factory: pytest.TempPathFactory, database: str) -> Any:
     settings = Settings(
         state_dir=Path(tmp_path_factory.mktemp("state")), region="us-east-1", stack_name="liveinsight",
         moto_port=free_port(), gateway_port=free_port(), queue_timeout=0.5,
@@ -76,8 +129,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
     dashboard = f"http://{settings.host}:{django_port}"
     origins = ["http://127.0.0.1:8000", "http://localhost:8000", dashboard]
     # the demo shop is served by this Django, sends to this gateway, and is driven by Playwright
-    source = {**os.environ, "LIVEINSIGHT_INGEST_URL": f"http://{settings.host}:{settings.gateway_port}",
-              "LIVEINSIGHT_TRACK_AUTOMATION": "1"}
+    source = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    source.update({"LIVEINSIGHT_INGEST_URL": f"http://{settings.host}:{settings.gateway_port}",
+                   "LIVEINSIGHT_TRACK_AUTOMATION": "1", **({"DATABASE_URL": database} if database else {})})
     config = Config(emulator=settings, django_port=django_port, source=source)
     parameters = {"CorsAllowOrigins": ",".join(origins), "AlarmPeriodSeconds": "10", "CountersBatchWindowSeconds": "1"}
     running = Stack(config, parameters)
@@ -93,6 +147,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 dashboard=dashboard,
                 demo=running.demo,
                 parameters=parameters,
+                database=database,
             )
             ready.allow_dashboard()
             yield ready

@@ -10,6 +10,7 @@ from api import history, serializers, services
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, user_passes_test
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,6 +112,9 @@ def _event_stream(viewer: fanout.Viewer) -> StreamingHttpResponse:
 
 
 async def _changes(viewer: fanout.Viewer) -> AsyncIterator[str]:
+    # the request's database connection goes back now, not when the stream ends: the
+    # fan-out's upkeep renews every stream's place in one batch of its own
+    await sync_to_async(connections.close_all)()
     hub.join(viewer)
     try:
         async for chunk in _pushes(viewer):

@@ -3,7 +3,6 @@ never guessed, and live streams that end with their sign-in, their lifetime, or 
 
 import functools
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -28,10 +27,6 @@ STREAM_SECONDS = 12
 KEY = 15  # the first characters of a token that knox keeps to find it
 
 
-def database(stack) -> sqlite3.Connection:
-    return sqlite3.connect(stack.settings.state_dir / "dashboard.sqlite3", timeout=10)
-
-
 def cli(stack, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-m", "liveinsight", "token", *args], cwd=ROOT, timeout=60,
                           env=child_env(stack.config), capture_output=True, text=True)
@@ -44,17 +39,14 @@ def test_tokens_are_kept_hashed_and_expire(stack):
     token = stack.user(name, site=name)["token"]
     assert stack.query("sites", token).status_code == 200
 
-    with database(stack) as db:
-        rows = db.execute("SELECT digest, token_key, expiry FROM knox_authtoken WHERE token_key = ?",
-                          (token[:KEY],)).fetchall()
+    rows = stack.sql("SELECT digest, token_key, expiry FROM knox_authtoken WHERE token_key = ?", token[:KEY])
     assert len(rows) == 1
     digest, _, expiry = rows[0]
     assert token not in digest and len(digest) == 128  # a SHA-512 hex digest, not the token
     assert expiry is not None
 
-    with database(stack) as db:
-        db.execute("UPDATE knox_authtoken SET expiry = ? WHERE token_key = ?",
-                   ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(" "), token[:KEY]))
+    stack.sql("UPDATE knox_authtoken SET expiry = ? WHERE token_key = ?",
+              (datetime.now(UTC) - timedelta(minutes=1)).isoformat(" "), token[:KEY])
     assert stack.query("sites", token).status_code == 401
 
 

@@ -2,7 +2,6 @@
 its stream and the history with no login and no visitor ids; revoked or expired, nothing."""
 
 import json
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -45,8 +44,7 @@ def test_owners_make_list_and_revoke_links(stack, owner):
                           timeout=10).json()
     assert [(x["key"], x["label"]) for x in listed] == [(link["key"], "projector")]
     assert "token" not in listed[0]
-    with sqlite3.connect(stack.settings.state_dir / "dashboard.sqlite3") as db:
-        stored = db.execute("SELECT digest FROM sites_sharedlink WHERE key = ?", (link["key"],)).fetchone()[0]
+    stored = stack.sql("SELECT digest FROM sites_sharedlink WHERE key = ?", link["key"])[0][0]
     assert link["token"] not in stored  # only its hash
 
     url = f"{stack.dashboard}/api/sites/{owner['site']}/links/{link['key']}"
@@ -82,9 +80,8 @@ def test_a_link_shows_the_pages_and_the_stream_without_visitor_ids(stack, owner)
 
 def test_an_expired_link_opens_nothing(stack, owner):
     link = make(stack, owner, days=1).json()
-    with sqlite3.connect(stack.settings.state_dir / "dashboard.sqlite3") as db:
-        db.execute("UPDATE sites_sharedlink SET expires = ? WHERE key = ?",
-                   ((datetime.now(UTC) - timedelta(minutes=1)).isoformat(" "), link["key"]))
+    stack.sql("UPDATE sites_sharedlink SET expires = ? WHERE key = ?",
+              (datetime.now(UTC) - timedelta(minutes=1)).isoformat(" "), link["key"])
 
     assert requests.get(link["url"], timeout=10).status_code == 404
     assert requests.get(link["url"] + "stream", timeout=10).status_code == 404

@@ -24,9 +24,17 @@ def test_every_service_belongs_to_a_profile_and_pulled_images_are_pinned():
 
 def test_profiles_hold_what_each_audience_runs():
     members = {p: {n for n, s in SERVICES.items() if p in s["profiles"]} for p in ("demo", "loadtest", "moto")}
-    assert members["demo"] == {"localstack", "init", "app", "simulator"}
-    assert members["loadtest"] == {"localstack", "init", "app", "locust-master", "locust-worker"}
+    assert members["demo"] == {"localstack", "postgres", "init", "app", "simulator"}
+    assert members["loadtest"] == {"localstack", "postgres", "init", "app", "locust-master", "locust-worker"}
     assert members["moto"] == {"embedded"}
+
+
+def test_the_dashboard_runs_on_postgres_with_docker_and_on_sqlite_in_the_moto_profile():
+    for name in ("init", "app"):
+        assert SERVICES[name]["environment"]["DATABASE_URL"].startswith("postgres://liveinsight:"), name
+        assert SERVICES[name]["depends_on"]["postgres"] == {"condition": "service_healthy"}, name
+    assert "ports" not in SERVICES["postgres"]  # reachable from the stack's network only
+    assert "DATABASE_URL" not in SERVICES["embedded"]["environment"]
 
 
 def test_every_dependency_names_its_condition_and_waits_only_on_what_can_report_it():
@@ -56,6 +64,7 @@ def test_every_base_image_is_pinned_and_every_image_runs_unprivileged():
 def test_the_app_image_takes_its_versions_from_requirements_txt():
     pinned = {line.split("==")[0].lower() for line in (ROOT / "requirements.txt").read_text().splitlines()
               if "==" in line}
-    wanted = [line.strip().lower() for line in (ROOT / "docker" / "app-requirements.in").read_text().splitlines()
+    wanted = [re.split(r"[\[;<>=]", line.strip())[0].lower()
+              for line in (ROOT / "docker" / "app-requirements.in").read_text().splitlines()
               if line.strip() and not line.startswith("#")]
     assert wanted and set(wanted) <= pinned

@@ -13,7 +13,8 @@ from embedded.settings import ROOT, TEMPLATE
 from layout import events
 
 WEB = ROOT / "infra" / "web.yaml"
-WEB_PARAMETERS = {"StackLabel": "s", "Image": "i", "VpcId": "vpc-1", "SubnetIds": "a,b", "StackOutputs": "{}",
+WEB_PARAMETERS = {"StackLabel": "s", "Image": "i", "VpcId": "vpc-1", "SubnetIds": "a,b", "PrivateSubnetIds": "c,d",
+                  "StackOutputs": "{}",
                   "IngestUrl": "u", "TableArns": "a", "SitesTableArn": "a", "HostedZoneId": "Z1",
                   "OriginDomainName": "origin.example.com", "CloudFrontPrefixListId": "pl-3b927c52"}
 

@@ -11,6 +11,7 @@ from csp.constants import NONE, SELF
 from dotenv import dotenv_values
 
 import stackstate
+from config import database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -49,7 +50,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
+    "axes.middleware.AxesMiddleware",  # it answers a locked-out login
+    "dashboard.health.BusyMiddleware",  # last, nearest the views: their database errors pass it first
 ]
 # Logins are throttled (django-axes): after AXES_FAILURE_LIMIT failures for one username
 # from one address, that pair is locked out for AXES_COOLOFF_TIME.
@@ -123,15 +125,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LIVEINSIGHT_STATE_DIR = stackstate.state_dir(ENV)
 LIVEINSIGHT_STACK = ENV.get("LIVEINSIGHT_STACK", "liveinsight")
 LIVEINSIGHT_OUTPUTS = ENV.get("LIVEINSIGHT_OUTPUTS", "")  # the stack outputs as JSON (the web tier on AWS)
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ENV.get("DJANGO_DB_PATH", str(LIVEINSIGHT_STATE_DIR / "dashboard.sqlite3")),
-        # many streams open and close at once: writers queue for the lock instead of failing
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-    }
-}
+# SQLite in the state directory, or DATABASE_URL (config/database.py)
+DATABASES = {"default": database.configure(ENV, LIVEINSIGHT_STATE_DIR)}
 
 # The ingest API the demo shop's tracker sends to, and whether it tracks automated
 # browsers (the browser tests drive it with Playwright).

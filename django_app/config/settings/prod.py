@@ -6,4 +6,11 @@ if not SECRET_KEY:  # noqa: F405
 SECURE_PROXY_SSL_HEADER = (ENV.get("DJANGO_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO"), "https")  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-STATIC_ROOT = PROJECT_DIR / "build" / "static"  # noqa: F405 - `manage.py collectstatic` fills it
+# Static files are collected when the image is built, named by their content's hash and
+# compressed; whitenoise serves them from there (CloudFront caches /static/*).
+STATIC_ROOT = ENV.get("DJANGO_STATIC_ROOT") or PROJECT_DIR / "build" / "static"  # noqa: F405
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
