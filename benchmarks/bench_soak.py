@@ -22,8 +22,11 @@ TRAFFIC = 600.0  # new visitors a minute, as `up --traffic 600`
 RETENTION = {"EventRetentionSeconds": "300", "MinuteCountersRetentionSeconds": "600",
              "DayCountersRetentionSeconds": "3600", "LogRetentionDays": "1"}
 SCALE = 1 / 240  # the emulator's windows: an hour is 15 s, a day 6 minutes (logs, the last metric tier, streams)
-WARM_S = float(os.environ.get("BENCH_SOAK_WARM_S", 12 * 60))  # every window above has passed by then
-STEADY_S = float(os.environ.get("BENCH_SOAK_STEADY_S", 12 * 60))
+# The crowd fills for about ten minutes (a visit lasts minutes), then the per-minute
+# counters' 10 minutes pass: a 12-minute warm-up still measured that last rise. (Day counters
+# must be kept an hour at least; they are few, and updated in place.)
+WARM_S = float(os.environ.get("BENCH_SOAK_WARM_S", 20 * 60))
+STEADY_S = float(os.environ.get("BENCH_SOAK_STEADY_S", 10 * 60))
 SAMPLE_S = 15.0
 GOAL_MB_H = 50.0
 
