@@ -89,7 +89,11 @@ def test_ctrl_c_stops_every_part(env):
             break
 
     process.send_signal(subprocess.signal.SIGINT)
-    rest = process.communicate(timeout=30)[0]
+    try:  # each part has 10 s to stop before it is killed, the traffic first
+        rest = process.communicate(timeout=60)[0]
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("`up` did not stop within 60 s of Ctrl-C:\n" + process.communicate()[0][-4000:])
 
     assert process.returncode == 0
     assert "LiveInsight stopped." in rest
