@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,15 +81,18 @@ def test_up_detach_status_down(env):
 
 
 def test_ctrl_c_stops_every_part(env):
+    # a shell running the tests in the background ignores Ctrl-C, and its children inherit
+    # that: `up` gets Ctrl-C's default back, as on a terminal
     process = subprocess.Popen([sys.executable, "-m", "liveinsight", "up"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     for line in process.stdout:
         lines.append(line)
         if "Stop with Ctrl-C." in line:
             break
 
-    process.send_signal(subprocess.signal.SIGINT)
+    process.send_signal(signal.SIGINT)
     try:  # each part has 10 s to stop before it is killed, the traffic first
         rest = process.communicate(timeout=60)[0]
     except subprocess.TimeoutExpired:
