@@ -42,6 +42,7 @@ class Server:
         self.port = free_port()
         self.password = secrets.token_urlsafe(16)
         self.url = f"postgres://liveinsight:{self.password}@127.0.0.1:{self.port}/liveinsight"
+        self.admin_url = self.url.rsplit("/", 1)[0] + "/postgres"  # the server's own database
 
     def start(self) -> str:
         secret = self.root / "password"
@@ -55,13 +56,13 @@ class Server:
                    " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
                   "-o", options, "start")
-        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
             admin.execute("CREATE DATABASE liveinsight")
         return self.url
 
     def connections(self) -> int:
         """Connections open to the dashboard's database, this query's own left out."""
-        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres") as conn:
+        with psycopg.connect(self.admin_url) as conn:
             row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = 'liveinsight'").fetchone()
             return int(row[0]) if row else 0
 

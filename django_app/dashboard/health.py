@@ -1,13 +1,15 @@
 """`/healthz` answered before any other middleware, so a load balancer's health check
-(addressed to the task's IP, not an allowed host) gets 200, not 400; and a page that finds
-no database connection to spare answers 503, as the API does."""
+(addressed to the task's IP, not an allowed host) gets 200, not 400; and a request that
+finds no database connection to spare, a page or the API (DRF passes the error on), gets a
+503 to retry."""
 
 from collections.abc import Callable
 
-from api.errors import BUSY
 from config import database
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.deprecation import MiddlewareMixin
+
+BUSY = {"detail": "the dashboard's database is busy; retry"}
 
 
 class HealthMiddleware:

@@ -27,12 +27,30 @@ try:
         raise OperationalError(str(cause)) from cause
 except OperationalError as error:
     busy = error
-api = handle(busy, {})
+api = handle(busy, {})  # None: DRF passes it on to the middleware
 page = BusyMiddleware(lambda request: None).process_exception(RequestFactory().get("/sites/x/"), busy)
 other = handle(OperationalError("no such table"), {})
+
+# an API view's error, through DRF and the whole middleware chain, as a request meets it
+import sys, types
+from django.test import Client, override_settings
+from django.urls import path
+from rest_framework.views import APIView
+
+class Busy(APIView):
+    authentication_classes, permission_classes = [], []
+    def get(self, request):
+        raise busy
+
+urls = types.ModuleType("busy_urls")
+urls.urlpatterns = [path("busy/", Busy.as_view())]
+sys.modules["busy_urls"] = urls
+with override_settings(ROOT_URLCONF="busy_urls"):
+    through = Client().get("/busy/")
 print(json.dumps({"db": {k: v for k, v in settings.DATABASES["default"].items() if k != "TEST"},
-                  "middleware": settings.MIDDLEWARE[-1], "api": [api.status_code, api["Retry-After"]],
-                  "page": [page.status_code, page["Retry-After"]], "other": other is None}, default=str))
+                  "middleware": settings.MIDDLEWARE[-1], "api": api is None,
+                  "page": [page.status_code, page["Retry-After"]], "other": other is None,
+                  "through": [through.status_code, through["Retry-After"], through.json()["detail"]]}, default=str))
 """
 
 
@@ -40,6 +58,7 @@ def settings_seen(**env: str) -> dict:
     plain = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
     done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, check=True,
                           env={**plain, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                               "DJANGO_ALLOWED_HOSTS": "testserver",
                                "PYTHONPATH": str(ROOT / "django_app"), **env})
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -64,6 +83,7 @@ def test_postgres_gets_a_checked_pool_and_a_password_from_apart():
 
 def test_no_connection_to_spare_is_a_503_to_retry():
     seen = settings_seen(DATABASE_URL="postgres://u:p@127.0.0.1:1/x")
-    assert seen["api"] == [503, "5"] and seen["page"] == [503, "5"]
+    assert seen["api"] and seen["page"] == [503, "5"]  # DRF passes it on; the middleware answers
+    assert seen["through"] == [503, "5", "the dashboard's database is busy; retry"]
     assert seen["middleware"] == "dashboard.health.BusyMiddleware"
     assert seen["other"]  # any other database error is not dressed up as busy
