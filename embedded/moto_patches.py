@@ -26,7 +26,9 @@ ITERATORS_KEPT iterators, and event source mappings are polled by the embedded L
 runtime (embedded/runtime/streams.py), as Lambda polls them. These patches keep moto's
 behaviour (conditions, rollback, the 400 KB item limit) and only change what
 it costs. moto also keeps every model object it ever made, deleted or not; here only
-the S3 objects its reset needs. They are tied to the pinned moto version.
+the S3 objects its reset needs. And on a table with a sort key it keeps an empty partition
+for every partition key it ever wrote, deleted or looked up; here a partition goes with its
+last item. They are tied to the pinned moto version.
 """
 
 from __future__ import annotations
@@ -120,7 +122,10 @@ def _restore(entries: list[tuple[Table, Any, Any, Item | None]]) -> None:
     for table, hash_value, range_value, item in reversed(entries):
         if range_value is not None:
             if item is None:
-                table.items[hash_value].pop(range_value, None)
+                partition = table.items.get(hash_value, {})
+                partition.pop(range_value, None)
+                if not partition:
+                    table.items.pop(hash_value, None)
             else:
                 table.items[hash_value][range_value] = item
         elif item is None:
@@ -267,6 +272,28 @@ class _OnePartition:
         return list(found.values()) if self._table.range_key_attr else [found]
 
 
+_original_get_item = Table.get_item
+_original_delete_item = Table.delete_item
+
+
+def _get_item(self: Table, hash_key: Any, range_key: Any = None, projection_expression: Any = None) -> Item | None:
+    """moto's GetItem, which on a table with a sort key adds an empty partition for every key it misses."""
+    if range_key and hash_key not in self.items:
+        return None
+    return _original_get_item(self, hash_key, range_key, projection_expression)
+
+
+def _delete_item(self: Table, hash_key: Any, range_key: Any) -> Item | None:
+    """moto's DeleteItem, letting go of the partition it empties: moto keeps one for every
+    partition key ever written (or missed), so expired visitors' keys would pile up."""
+    if range_key and hash_key not in self.items:
+        return None
+    item = _original_delete_item(self, hash_key, range_key)
+    if range_key and not self.items.get(hash_key, True):
+        del self.items[hash_key]
+    return item
+
+
 _original_query = Table.query
 
 
@@ -303,9 +330,11 @@ def _stream_add(self: StreamShard, old: Item | None, new: Item | None) -> None:
     seq = self.starting_sequence_number + trimmed + len(self.items)
     self.items.append(_Record(self.table, self.table.stream_specification["StreamViewType"],  # type: ignore
                               kind, old, new, seq))
-    oldest = self.items[0].record["dynamodb"]["ApproximateCreationDateTime"]
-    if len(self.items) > STREAM_KEEP or (utcnow() - oldest).total_seconds() > STREAM_KEEP_S:
-        drop = max(1, len(self.items) - STREAM_KEEP)
+    cutoff = utcnow() - dt.timedelta(seconds=STREAM_KEEP_S)
+    drop = max(0, len(self.items) - STREAM_KEEP)
+    while drop < len(self.items) and self.items[drop].record["dynamodb"]["ApproximateCreationDateTime"] < cutoff:
+        drop += 1
+    if drop:
         del self.items[:drop]
         self.trimmed = trimmed + drop  # type: ignore[attr-defined]
 
@@ -465,6 +494,8 @@ def apply() -> None:
     Item.__init__ = _item_init  # type: ignore[method-assign]
     ddb_models.DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
     Table.query = _query  # type: ignore[method-assign]
+    Table.get_item = _get_item  # type: ignore[method-assign]
+    Table.delete_item = _delete_item  # type: ignore[method-assign]
     ddb_models.DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
     StreamShard.add = _stream_add  # type: ignore[method-assign]
     StreamShard.get = _stream_get  # type: ignore[method-assign]

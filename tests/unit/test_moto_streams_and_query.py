@@ -3,12 +3,14 @@ answers as moto does; a stream keeps its newest records only, numbers them on, a
 nothing to Lambda itself; a deleted item leaves memory."""
 
 import gc
+import time
 import urllib.request
 import uuid
 
 import boto3
 import pytest
-from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.server import ThreadedMotoServer
 
 from embedded import moto_patches
@@ -42,6 +44,12 @@ def put(ddb, pk, sk):
     ddb.put_item(TableName="t", Item={"pk": {"S": pk}, "sk": {"S": sk}, "v": {"N": "1"}})
 
 
+def stream_of(ddb):
+    streams = boto3.client("dynamodbstreams")
+    arn = ddb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    return streams, arn, streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+
+
 def test_a_query_answers_its_partition_only_in_order_and_by_pages(ddb):
     for p in range(20):
         for s in range(5):
@@ -62,9 +70,7 @@ def test_a_query_answers_its_partition_only_in_order_and_by_pages(ddb):
 
 def test_a_stream_keeps_its_newest_records_and_numbers_on(ddb, monkeypatch):
     monkeypatch.setattr(moto_patches, "STREAM_KEEP", 5)
-    streams = boto3.client("dynamodbstreams")
-    arn = ddb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    streams, arn, shard = stream_of(ddb)
     for s in range(12):
         put(ddb, "p", f"s{s:02d}")
 
@@ -80,11 +86,23 @@ def test_a_stream_keeps_its_newest_records_and_numbers_on(ddb, monkeypatch):
         ShardIterator=after["ShardIterator"])["Records"]] == [str(n) for n in numbers[3:]]
 
 
+def test_a_stream_lets_go_of_every_record_past_its_window(ddb, monkeypatch):
+    monkeypatch.setattr(moto_patches, "STREAM_KEEP_S", 0.5)
+    streams, arn, shard = stream_of(ddb)
+    for s in range(6):
+        put(ddb, "p", f"old{s}")
+    time.sleep(0.6)
+    put(ddb, "p", "new")
+
+    oldest = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    records = streams.get_records(ShardIterator=oldest["ShardIterator"])["Records"]
+
+    assert [r["dynamodb"]["NewImage"]["sk"]["S"] for r in records] == ["new"]  # not one dropped per write
+
+
 def test_iterators_are_forgotten_past_a_bound(ddb, monkeypatch):
     monkeypatch.setattr(moto_patches, "ITERATORS_KEPT", 3)
-    streams = boto3.client("dynamodbstreams")
-    arn = ddb.describe_table(TableName="t")["Table"]["LatestStreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    streams, arn, shard = stream_of(ddb)
     iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
     for _ in range(10):
         iterator = streams.get_records(ShardIterator=iterator)["NextShardIterator"]
@@ -150,3 +168,23 @@ def test_deleted_items_and_trimmed_records_leave_memory(ddb, monkeypatch):
     live = [o for o in gc.get_objects() if isinstance(o, Item) and o.hash_key.value == partition]
     assert len(live) == 1  # the table's one item; moto alone would hold all 501 it ever made
     assert Item.instances_tracked == []  # type: ignore[attr-defined]
+
+
+def test_a_partition_key_leaves_memory_with_its_last_item(ddb):
+    table = dynamodb_backends["123456789012"]["us-east-1"].get_table("t")
+    for n in range(200):
+        put(ddb, f"gone{n}", "a")
+        ddb.delete_item(TableName="t", Key={"pk": {"S": f"gone{n}"}, "sk": {"S": "a"}})
+        ddb.get_item(TableName="t", Key={"pk": {"S": f"missed{n}"}, "sk": {"S": "a"}})
+        ddb.delete_item(TableName="t", Key={"pk": {"S": f"missed{n}"}, "sk": {"S": "a"}})
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "rolled back"}, "sk": {"S": "a"}}}},
+            {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "absent"}, "sk": {"S": "a"}},
+                                "ConditionExpression": "attribute_exists(pk)"}}])
+    put(ddb, "kept", "a")
+    put(ddb, "kept", "b")
+    ddb.delete_item(TableName="t", Key={"pk": {"S": "kept"}, "sk": {"S": "a"}})
+
+    assert [k.value for k in table.items] == ["kept"]  # moto alone keeps an empty partition for all 403 keys
+    assert list(table.items[next(iter(table.items))]) == [DynamoType({"S": "b"})]
