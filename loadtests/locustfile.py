@@ -4,7 +4,7 @@ Each user plays one visit after another, each event at its planned time divided 
 --compression, and sends them as the tracker does (simulator/transport.py: the same queue,
 batching, retries and ledger as `liveinsight simulate`; only the HTTP client differs).
 Acknowledged events go to a ledger (one per worker in distributed mode, named from its
-index) that `liveinsight reconcile` checks.
+index) that `liveinsight reconcile` checks, once every worker has closed its own.
 
 The exit code is the run's verdict, not Locust's failure count: the master (or the one
 process) reconciles every ledger of the run and answers 0 only when no acknowledged event
@@ -60,8 +60,17 @@ def ledger_path(base: Path, runner: Any) -> Path:
     return base
 
 
+def worker_ledgers(base: Path) -> list[Path]:
+    return sorted(base.parent.glob(f"{base.stem}-worker*{base.suffix}"))
+
+
 def run_ledgers(base: Path) -> list[Path]:
-    return [p for p in [base, *sorted(base.parent.glob(f"{base.stem}-worker*{base.suffix}"))] if p.exists()]
+    return [p for p in [base, *worker_ledgers(base)] if p.exists()]
+
+
+def closed_mark(ledger: Path) -> Path:
+    """Written by a worker once its users have stopped and its ledger is closed."""
+    return ledger.with_name(ledger.name + ".closed")
 
 
 class Recorded:
@@ -91,6 +100,7 @@ def _fresh(environment: Any, **_: Any) -> None:
     if options and options.ledger and not isinstance(environment.runner, WorkerRunner):
         for path in run_ledgers(Path(options.ledger)):
             path.unlink()
+            closed_mark(path).unlink(missing_ok=True)
 
 
 @events.test_start.add_listener
@@ -106,6 +116,9 @@ def _start(environment: Any, **_: Any) -> None:
 @events.quitting.add_listener
 def _verdict(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, WorkerRunner):
+        if _ledger:  # this worker's users have stopped: nothing more will be acknowledged
+            _ledger.close()
+            closed_mark(_ledger.path).touch()
         return
     options = environment.parsed_options
     total = environment.stats.total
@@ -116,24 +129,23 @@ def _verdict(environment: Any, **_: Any) -> None:
               f"failed share {total.fail_ratio:.4f} <= {options.slo_error_ratio:g}":
                   total.fail_ratio <= options.slo_error_ratio}
     if options.ledger and options.reconcile == "yes":
-        if isinstance(environment.runner, MasterRunner):
-            _settled(Path(options.ledger))  # workers finish their last visits after the master quits
+        if isinstance(environment.runner, MasterRunner):  # workers finish their last visits after the master quits
+            closed = _closed(Path(options.ledger), (environment.stop_timeout or 0) + 60)
+            checks["every worker closed its ledger"] = closed
         checks.update(_reconciled(run_ledgers(Path(options.ledger))))
     for check, ok in checks.items():
         logging.info("SLO %s: %s", "met" if ok else "MISSED", check)
     environment.process_exit_code = 0 if all(checks.values()) else 1
 
 
-def _settled(base: Path, quiet_s: float = 3.0, most_s: float = 120.0) -> None:
-    """Until no ledger of the run has grown for `quiet_s` seconds (at most `most_s`)."""
-    sizes, quiet_since, began = None, time.monotonic(), time.monotonic()
+def _closed(base: Path, most_s: float) -> bool:
+    """Until every worker's ledger is closed (at most `most_s`, as long as Locust gives workers to stop)."""
+    began = time.monotonic()
     while time.monotonic() - began < most_s:
-        now = [p.stat().st_size for p in run_ledgers(base)]
-        if now != sizes:
-            sizes, quiet_since = now, time.monotonic()
-        elif time.monotonic() - quiet_since >= quiet_s:
-            return
+        if all(closed_mark(p).exists() for p in worker_ledgers(base)):
+            return True
         time.sleep(0.5)
+    return False
 
 
 def _reconciled(ledgers: list[Path]) -> dict[str, bool]:

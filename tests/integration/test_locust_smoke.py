@@ -11,6 +11,7 @@ import pytest
 
 from embedded.settings import ROOT
 from liveinsight.config import child_env
+from tests.stack_support import control
 
 pytestmark = pytest.mark.integration
 LOCUST = [sys.executable, "-m", "locust", "-f", "loadtests/locustfile.py", "--headless", "--only-summary",
@@ -72,7 +73,14 @@ def test_one_event_acknowledged_but_never_sent_fails_the_run(stack, tmp_path):
 
 
 def test_two_workers_write_two_ledgers_and_one_reconciliation_checks_both(stack, tmp_path):
-    run = locust(stack, tmp_path, "--processes", "2", "-u", "10", "-r", "10", "-t", "15s")
+    # every write slowed past any quiet spell the master could wait for: it must wait for
+    # the workers' last answers, which come after it quits
+    slow = control(stack, "faults", "POST", {"target": "dynamodb", "table": stack.outputs["EventsTableName"],
+                                             "latency_ms": 4000, "seconds": 120})
+    try:
+        run = locust(stack, tmp_path, "--processes", "2", "-u", "10", "-r", "10", "-t", "15s")
+    finally:
+        control(stack, f"faults?id={slow['id']}", "DELETE")
     assert run.returncode == 0, run.stderr[-3000:]
     ledgers = sorted(p.name for p in tmp_path.glob("ledger*.jsonl"))
     assert ledgers == ["ledger-worker0.jsonl", "ledger-worker1.jsonl"]
