@@ -122,10 +122,8 @@ def _restore(entries: list[tuple[Table, Any, Any, Item | None]]) -> None:
     for table, hash_value, range_value, item in reversed(entries):
         if range_value is not None:
             if item is None:
-                partition = table.items.get(hash_value, {})
-                partition.pop(range_value, None)
-                if not partition:
-                    table.items.pop(hash_value, None)
+                table.items.get(hash_value, {}).pop(range_value, None)
+                _drop_if_empty(table, hash_value)
             else:
                 table.items[hash_value][range_value] = item
         elif item is None:
@@ -289,9 +287,14 @@ def _delete_item(self: Table, hash_key: Any, range_key: Any) -> Item | None:
     if range_key and hash_key not in self.items:
         return None
     item = _original_delete_item(self, hash_key, range_key)
-    if range_key and not self.items.get(hash_key, True):
-        del self.items[hash_key]
+    if range_key:
+        _drop_if_empty(self, hash_key)
     return item
+
+
+def _drop_if_empty(table: Table, hash_key: Any) -> None:
+    if not table.items.get(hash_key, True):
+        del table.items[hash_key]
 
 
 _original_query = Table.query
